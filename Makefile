@@ -1,0 +1,36 @@
+# Two commands for a fresh machine with Python >= 3.10:
+#   make lab    set everything up, open the lessons in JupyterLab
+#   make test   set everything up, run the whole test suite (library, doctests, lessons)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test test-fast lint notebooks student thumbnails bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)
+	$(BIN)/python -m ruff check lookup_lib tests tools
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# library tests only (no notebooks): quick feedback while editing lookup_lib
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests lookup_lib
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check lookup_lib tests tools
+
+# re-execute every lesson on a fresh kernel and store its outputs (after editing a lesson)
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

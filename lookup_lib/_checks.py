@@ -1,0 +1,118 @@
+"""Input checks shared by every function of lookup_lib.
+
+Each check either returns a clean NumPy value or raises an error that names the bad
+value and what was allowed. None of them changes its argument: callers run all checks
+first and only then touch any array in place (torch 2.13 renormalises a row before it
+notices index -1; lookup_lib never does).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+
+def from_torch(x: Any) -> Any:
+    """Turn a torch tensor into a NumPy array (sharing memory on CPU); pass anything else through.
+
+    Detected by duck typing so that lookup_lib never imports torch.
+    """
+    if type(x).__module__.startswith("torch") and hasattr(x, "detach"):
+        return x.detach().cpu().numpy()
+    return x
+
+
+def as_indices(indices: Any) -> np.ndarray:
+    """Return ``indices`` as an integer NumPy array, or raise ``TypeError`` naming its dtype."""
+    arr = np.asarray(from_torch(indices))
+    if arr.size == 0 and arr.dtype == np.float64 and not isinstance(indices, np.ndarray):
+        # np.asarray([]) is float64; an empty Python list is an empty list of indices.
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(
+            f"indices must be integers (int64 or int32, as torch requires), got dtype {arr.dtype}"
+            + (" — bools are masks, not indices" if arr.dtype == np.bool_ else "")
+        )
+    return arr
+
+
+def check_range(indices: np.ndarray, num_rows: int, what: str = "table") -> None:
+    """Raise ``IndexError`` for the first index outside ``[0, num_rows)``: its value, position and the range."""
+    bad = (indices < 0) | (indices >= num_rows)
+    if not bad.any():
+        return
+    position = tuple(int(i) for i in np.argwhere(bad)[0])
+    value = int(indices[position])
+    where = f"at position {position}" if position else "(a 0-d index)"
+    hint = " (negative indices do not wrap around)" if value < 0 else ""
+    valid = f"0 to {num_rows - 1}" if num_rows > 0 else "none: the table is empty"
+    raise IndexError(
+        f"index {value} {where} is out of range for a {what} of {num_rows} rows; "
+        f"valid indices are {valid}{hint}"
+    )
+
+
+def as_weight(weight: Any) -> np.ndarray:
+    """Return ``weight`` as a 2-D NumPy array (the same object when it already is one)."""
+    arr = np.asarray(from_torch(weight))
+    if arr.ndim != 2:
+        raise ValueError(
+            f"weight must be 2-D (num_embeddings, embedding_dim), got {arr.ndim}-D with shape {arr.shape}"
+        )
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"weight must hold numbers, got dtype {arr.dtype}")
+    return arr
+
+
+def as_writable_float_table(weight: Any, purpose: str) -> np.ndarray:
+    """Return ``weight`` itself as a writable 2-D float ndarray, for functions that change it in place."""
+    arr = as_weight(weight)
+    original = from_torch(weight)
+    if not isinstance(original, np.ndarray):
+        raise TypeError(
+            f"{purpose} changes weight in place, so weight must be a NumPy array or a CPU tensor, "
+            f"got {type(weight).__name__}"
+        )
+    if arr.dtype.kind != "f":
+        raise TypeError(f"{purpose} needs a floating-point weight, got dtype {arr.dtype}")
+    if not arr.flags.writeable:
+        raise ValueError(f"{purpose} changes weight in place, but this weight array is read-only")
+    return arr
+
+
+def normalize_padding_idx(padding_idx: int | None, num_embeddings: int) -> int | None:
+    """Map ``padding_idx`` in ``[-V, V)`` to ``[0, V)``, as torch does; ``None`` stays ``None``."""
+    if padding_idx is None:
+        return None
+    if isinstance(padding_idx, (bool, np.bool_)) or not isinstance(padding_idx, (int, np.integer)):
+        raise TypeError(f"padding_idx must be an int or None, got {padding_idx!r}")
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(
+            f"padding_idx={padding_idx} is outside the table: with num_embeddings={num_embeddings} "
+            f"it must lie in [{-num_embeddings}, {num_embeddings})"
+        )
+    return int(padding_idx) % num_embeddings
+
+
+def check_max_norm(max_norm: float | None, norm_type: float) -> None:
+    """Raise ``ValueError`` unless ``max_norm`` is None or > 0 and ``norm_type`` > 0 (inf allowed)."""
+    if not isinstance(norm_type, (int, float, np.integer, np.floating)) or not norm_type > 0:
+        raise ValueError(f"norm_type must be a positive number (1, 2, inf, ...), got {norm_type!r}")
+    if max_norm is None:
+        return
+    if not isinstance(max_norm, (int, float, np.integer, np.floating)) or not max_norm > 0:
+        raise ValueError(f"max_norm must be a positive number or None, got {max_norm!r}")
+    if math.isnan(max_norm):  # pragma: no cover - nan > 0 is already False
+        raise ValueError(f"max_norm must be a positive number or None, got {max_norm!r}")
+
+
+def check_positive_int(value: Any, name: str, allow_zero: bool = False) -> int:
+    """Return ``value`` as an int if it is a whole number > 0 (or >= 0), else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    low = 0 if allow_zero else 1
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value}")
+    return int(value)
