@@ -116,3 +116,9 @@ def check_positive_int(value: Any, name: str, allow_zero: bool = False) -> int:
     if value < low:
         raise ValueError(f"{name} must be >= {low}, got {value}")
     return int(value)
+
+
+def check_sparse_without_scaling(sparse: bool, scale_grad_by_freq: bool) -> None:
+    """torch has no sparse gradient for ``scale_grad_by_freq``; neither do we."""
+    if sparse and scale_grad_by_freq:
+        raise ValueError("scale_grad_by_freq is not supported with sparse gradients (torch refuses it too)")

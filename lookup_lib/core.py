@@ -20,6 +20,7 @@ from lookup_lib._checks import (
     check_max_norm,
     check_positive_int,
     check_range,
+    check_sparse_without_scaling,
     from_torch,
     normalize_padding_idx,
 )
@@ -246,7 +247,7 @@ def scatter_add_rows(rows: np.ndarray, values: np.ndarray, num_rows: int) -> np.
     starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
     counts = np.diff(np.r_[starts, rows.size])
     frequent = counts > _MANY_REPEATS
-    for start, count in zip(starts[frequent], counts[frequent]):
+    for start, count in zip(starts[frequent], counts[frequent], strict=True):
         out[sorted_rows[start]] += np.add.accumulate(sorted_values[start : start + count], axis=0)[-1]
     starts, counts = starts[~frequent], counts[~frequent]
     for k in range(int(counts.max(initial=0))):
@@ -353,8 +354,7 @@ def embedding_backward(
             f"grad_output must have shape (*indices.shape, D) = {idx.shape + ('D',)}, got {grad.shape}"
         )
     pad = normalize_padding_idx(padding_idx, num_embeddings)
-    if sparse and scale_grad_by_freq:
-        raise ValueError("scale_grad_by_freq is not supported with sparse gradients (torch refuses it too)")
+    check_sparse_without_scaling(sparse, scale_grad_by_freq)
     check_range(idx, num_embeddings)
 
     rows = idx.reshape(-1).astype(np.int64)

@@ -11,6 +11,7 @@ from lookup_lib._checks import (
     as_weight,
     check_max_norm,
     check_positive_int,
+    check_sparse_without_scaling,
     from_torch,
     normalize_padding_idx,
 )
@@ -70,8 +71,7 @@ class Embedding:
         self.embedding_dim = check_positive_int(embedding_dim, "embedding_dim", allow_zero=True)
         self.padding_idx = normalize_padding_idx(padding_idx, self.num_embeddings)
         check_max_norm(max_norm, norm_type)
-        if sparse and scale_grad_by_freq:
-            raise ValueError("scale_grad_by_freq is not supported with sparse gradients (torch refuses it too)")
+        check_sparse_without_scaling(sparse, scale_grad_by_freq)
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.scale_grad_by_freq = bool(scale_grad_by_freq)

@@ -1,0 +1,13 @@
+"""Interactive widgets of the lessons: thin ipywidgets wrappers over :mod:`lookup_lib.viz`.
+
+Each is a :class:`FigureWidget`: it draws a static first render at once, so the picture is
+there on GitHub, under nbval and without a kernel.
+"""
+
+from lookup_lib.widgets._base import FigureWidget
+from lookup_lib.widgets.norms import *  # noqa: F403
+from lookup_lib.widgets.onehot import *  # noqa: F403
+from lookup_lib.widgets.padding import *  # noqa: F403
+from lookup_lib.widgets.table import *  # noqa: F403
+
+__all__ = ["FigureWidget"]
