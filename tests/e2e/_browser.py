@@ -1,0 +1,36 @@
+"""Browser steps shared by the end-to-end tests (the recipe measured in shared/TOOLING.md)."""
+
+from __future__ import annotations
+
+import time
+
+from tests.e2e.conftest import Server
+
+
+def open_and_run_all(page, server: Server, notebook: str, timeout_s: float = 90) -> None:
+    """Open a lesson, wait for its kernel, click Run ▸ Run All Cells, wait until every cell ran."""
+    page.goto(server.url(notebook))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    deadline = time.monotonic() + 60
+    while not any(k["execution_state"] == "idle" and k["connections"] >= 1 for k in server.kernels()):
+        if time.monotonic() > deadline:
+            raise TimeoutError("kernel never became idle and connected")
+        time.sleep(0.5)
+    n_code = page.locator(".jp-CodeCell").count()
+    deadline = time.monotonic() + timeout_s
+    for _attempt in range(3):
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:
+            page.wait_for_selector(".jp-CodeCell .jp-InputPrompt:has-text('[1]')", timeout=15_000)
+            break
+        except Exception:  # noqa: BLE001 - the race in TOOLING.md: Run All before the kernel connected
+            continue
+    # every code cell has a number (not "[ ]" or "[*]") once the run is over
+    while time.monotonic() < deadline:
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        done = [p for p in prompts if p.strip().startswith("[") and p.strip()[1:-2].strip().isdigit()]
+        if len(done) == n_code and "[*]:" not in "".join(prompts):
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"Run All did not finish in {timeout_s} s; prompts: {prompts}")
