@@ -10,3 +10,22 @@ from lookup_lib.viz.padding import *  # noqa: F403
 from lookup_lib.viz.table import *  # noqa: F403
 
 __all__ = ["draw_table", "new_figure", "to_png"]
+
+
+def _show_figures_as_png() -> None:
+    """In IPython, display a returned ``Figure`` as a PNG, with or without ``%matplotlib inline``.
+
+    Our figures are made without pyplot, so nothing else registers a PNG formatter for them.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    if shell is not None:
+        from matplotlib.figure import Figure
+
+        shell.display_formatter.formatters["image/png"].for_type(Figure, to_png)
+
+
+_show_figures_as_png()
