@@ -63,6 +63,10 @@ def _start_server(ui: str, tmp: Path) -> Iterator[Server]:
     news = tmp / "jupyterlab_settings_dir" / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)
     (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    # Lab 4 renders only the cells in view ("windowing"); render them all so every prompt can be read.
+    tracker = tmp / "jupyterlab_settings_dir" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port, token = _free_port(), secrets.token_hex(16)
     log = open(tmp / f"{ui}-server.log", "w")
     proc = subprocess.Popen(
