@@ -5,6 +5,7 @@ The reference code (no torch inside) lives in :mod:`lookup_lib.core` and
 :mod:`lookup_lib.widgets`; classroom exercises in :mod:`lookup_lib.exercises`.
 """
 
+from lookup_lib.bag import embedding_bag, embedding_bag_backward
 from lookup_lib.core import (
     SparseGrad,
     embedding,
@@ -21,6 +22,8 @@ __all__ = [
     "SparseGrad",
     "embedding",
     "embedding_backward",
+    "embedding_bag",
+    "embedding_bag_backward",
     "one_hot",
     "one_hot_matmul",
     "renorm_",
