@@ -7,22 +7,23 @@ import time
 from tests.e2e.conftest import Server
 
 
-def open_and_run_all(page, server: Server, notebook: str, timeout_s: float = 90) -> None:
+def open_and_run_all(page, server: Server, notebook: str, timeout_s: float = 180) -> None:
     """Open a lesson, wait for its kernel, click Run ▸ Run All Cells, wait until every cell ran."""
     page.goto(server.url(notebook))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    panel = page.locator(".jp-NotebookPanel:visible")  # the lesson's tab, not one restored from an earlier test
+    panel.locator(".jp-Cell").first.wait_for(timeout=60_000)
     deadline = time.monotonic() + 60
     while not any(k["execution_state"] == "idle" and k["connections"] >= 1 for k in server.kernels()):
         if time.monotonic() > deadline:
             raise TimeoutError("kernel never became idle and connected")
         time.sleep(0.5)
-    n_code = page.locator(".jp-CodeCell").count()
+    n_code = panel.locator(".jp-CodeCell").count()
     deadline = time.monotonic() + timeout_s
     for _attempt in range(3):
         page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
         try:
-            page.wait_for_selector(".jp-CodeCell .jp-InputPrompt:has-text('[1]')", timeout=15_000)
+            panel.locator(".jp-CodeCell .jp-InputPrompt", has_text="[1]").first.wait_for(timeout=15_000)
             break
         except Exception:  # noqa: BLE001 - the race in TOOLING.md: Run All before the kernel connected
             continue

@@ -40,8 +40,9 @@ class Server:
     ui: str  # "lab" or "notebook"
 
     def url(self, notebook: str) -> str:
-        path = "lab/tree" if self.ui == "lab" else "notebooks"
-        return f"{self.base}/{path}/{notebook}?token={self.token}"
+        if self.ui == "lab":  # ?reset: a fresh layout, without the tabs of an earlier test
+            return f"{self.base}/lab/tree/{notebook}?reset&token={self.token}"
+        return f"{self.base}/notebooks/{notebook}?token={self.token}"
 
     def kernels(self) -> list[dict]:
         with urllib.request.urlopen(f"{self.base}/api/kernels?token={self.token}", timeout=5) as r:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 def _widget_image(page, index: int = 0):
     """The index-th rendered widget image (a live widget, not a static PNG)."""
-    images = page.locator(".jp-OutputArea-output .widget-image")
+    images = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output .widget-image")
     images.nth(index).wait_for(timeout=30_000)
     return images.nth(index)
 
@@ -34,7 +34,7 @@ def _wait_for_new_src(image, old: str, timeout_s: float = 15) -> str:
 
 def test_lookup_explorer_redraws_for_new_indices_in_jupyterlab(lab, page):
     open_and_run_all(page, lab, "01_lookup_table.ipynb")
-    box = page.locator(".jp-OutputArea-output .widget-text input").first
+    box = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output .widget-text input").first
     box.scroll_into_view_if_needed()
     image = _widget_image(page)
     before = image.get_attribute("src")
@@ -42,7 +42,7 @@ def test_lookup_explorer_redraws_for_new_indices_in_jupyterlab(lab, page):
     box.fill("4, 4, 0")
     box.press("Enter")
     _wait_for_new_src(image, before)
-    caption = page.locator(".jp-OutputArea-output .widget-html").first.inner_text()
+    caption = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output .widget-html").first.inner_text()
     image.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "01-lab-after.png"))
     assert "error" not in caption.lower()
@@ -50,7 +50,7 @@ def test_lookup_explorer_redraws_for_new_indices_in_jupyterlab(lab, page):
     box.fill("9")
     box.press("Enter")
     deadline = time.monotonic() + 15
-    while "9" not in page.locator(".jp-OutputArea-output .widget-html").first.inner_text():
+    while "9" not in page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output .widget-html").first.inner_text():
         assert time.monotonic() < deadline, "no message for an out-of-range index"
         time.sleep(0.25)
     page.screenshot(path=str(ARTIFACTS / "01-lab-bad-index.png"))
@@ -58,7 +58,7 @@ def test_lookup_explorer_redraws_for_new_indices_in_jupyterlab(lab, page):
 
 def test_norm_ball_explorer_redraws_when_max_norm_moves_in_jupyterlab(lab, page):
     open_and_run_all(page, lab, "04_max_norm.ipynb")
-    readout = page.locator(".jp-OutputArea-output .widget-slider .widget-readout").first
+    readout = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output .widget-slider .widget-readout").first
     readout.scroll_into_view_if_needed()
     image = _widget_image(page)
     before = image.get_attribute("src")
