@@ -16,6 +16,7 @@ from lookup_lib.bag import embedding_bag
 from lookup_lib.cost import multiply_adds
 from lookup_lib.exercises import EXERCISES, check, hint, list_exercises, solution
 from lookup_lib.exercises._base import FunctionExercise
+from tests.test_exercises_applications import APPLICATION_CORRECT
 
 FUNCTIONS = [name for name in list_exercises() if isinstance(EXERCISES[name], FunctionExercise)]
 QUESTION_NAMES = [name for name in list_exercises() if name not in FUNCTIONS]
@@ -172,6 +173,7 @@ CORRECT = {
         bag_sum_matrix,
         bag_sum_torch,
     ],
+    **APPLICATION_CORRECT,
 }
 
 

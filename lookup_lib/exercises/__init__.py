@@ -29,15 +29,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from lookup_lib.exercises import backward, bags, lookup, renorm
+from lookup_lib.exercises import backward, bags, choice, lookup, meaning, renorm
 from lookup_lib.exercises._base import Exercise
 from lookup_lib.exercises._feedback import FAIL, closest_name
 
 __all__ = ["check", "hint", "solution", "list_exercises", "EXERCISES"]
 
-EXERCISES: dict[str, Exercise] = {
-    exercise.name: exercise for module in (lookup, backward, renorm, bags) for exercise in module.EXERCISES
-}
+_MODULES = (lookup, backward, renorm, bags, choice, meaning)  # in lesson order
+EXERCISES: dict[str, Exercise] = {exercise.name: exercise for module in _MODULES for exercise in module.EXERCISES}
 
 
 def list_exercises() -> list[str]:

@@ -7,6 +7,7 @@ from lookup_lib.viz._style import draw_table, new_figure, to_png
 from lookup_lib.viz.bags import *  # noqa: F403
 from lookup_lib.viz.choice import *  # noqa: F403
 from lookup_lib.viz.grads import *  # noqa: F403
+from lookup_lib.viz.meaning import *  # noqa: F403
 from lookup_lib.viz.norms import *  # noqa: F403
 from lookup_lib.viz.onehot import *  # noqa: F403
 from lookup_lib.viz.padding import *  # noqa: F403

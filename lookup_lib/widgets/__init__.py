@@ -8,6 +8,7 @@ from lookup_lib.widgets._base import FigureWidget
 from lookup_lib.widgets.bags import *  # noqa: F403
 from lookup_lib.widgets.choice import *  # noqa: F403
 from lookup_lib.widgets.grads import *  # noqa: F403
+from lookup_lib.widgets.meaning import *  # noqa: F403
 from lookup_lib.widgets.norms import *  # noqa: F403
 from lookup_lib.widgets.onehot import *  # noqa: F403
 from lookup_lib.widgets.padding import *  # noqa: F403

@@ -1,0 +1,169 @@
+"""Write lookup_lib/data/corpus.txt: the small English corpus lesson 08 trains word vectors on.
+
+Usage: python tools/make_corpus.py [--check]
+
+The corpus is written for this project: a few thousand short sentences, each made from a
+hand-written template whose slots are filled with words of one group (animals, colours,
+numbers, countries, capitals, foods, family words, verbs of motion). Words of a group fill the
+same slots, so they keep the same company; that is the only "meaning" a word-embedding model
+can find in it, and the lesson checks it finds it.
+
+The output depends only on the templates, the groups and SEED: running the script twice gives
+the same bytes. ``--check`` exits with status 1 if the shipped file differs from what the script
+would write (a test runs it).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "lookup_lib" / "data" / "corpus.txt"
+SEED = 8
+NUM_SENTENCES = 3000
+
+# Word groups. Each word is one lower-case token and belongs to exactly one group. Some groups
+# have parts that fill slots of their own (pets and farm animals, women and men),
+# so the corpus has structure inside a group too.
+PARTS: dict[str, list[str]] = {
+    "pet": ["cat", "dog", "rabbit", "mouse", "hamster"],
+    "farm": ["horse", "cow", "sheep", "pig", "goat", "duck"],
+    "colour": ["red", "blue", "green", "yellow", "white", "black", "purple", "brown", "pink", "grey"],
+    "number": ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"],
+    "food": ["bread", "cheese", "rice", "soup", "apples", "cake", "pasta", "eggs", "beans", "carrots"],
+    "female": ["mother", "sister", "aunt", "grandma", "daughter"],
+    "male": ["father", "brother", "uncle", "grandpa", "son"],
+    "motion": ["walks", "runs", "swims", "jumps", "climbs", "crawls", "hurries", "wanders", "rushes", "strolls"],
+}
+# A country and its capital go together: one pair is drawn per sentence.
+PLACES: list[tuple[str, str]] = [
+    ("france", "paris"), ("germany", "berlin"), ("italy", "rome"), ("spain", "madrid"), ("japan", "tokyo"),
+    ("china", "beijing"), ("india", "delhi"), ("egypt", "cairo"), ("kenya", "nairobi"), ("brazil", "brasilia"),
+    ("canada", "ottawa"), ("peru", "lima"),
+]
+GROUPS: dict[str, list[str]] = {
+    "animal": PARTS["pet"] + PARTS["farm"],
+    "colour": PARTS["colour"],
+    "number": PARTS["number"],
+    "country": [country for country, _ in PLACES],
+    "capital": [capital for _, capital in PLACES],
+    "food": PARTS["food"],
+    "family": PARTS["female"] + PARTS["male"],
+    "motion": PARTS["motion"],
+}
+
+# Templates. A slot {part} or {group} is filled with a random word of it, drawn afresh each time;
+# {country} and {capital} come from one pair of PLACES (paris goes with france);
+# {num} and {next} are consecutive numbers (five, six).
+TEMPLATES: list[str] = [
+    # animals
+    "the {farm} sleeps in the barn",
+    "the farmer feeds the {farm} every morning",
+    "my {family} has a pet {pet}",
+    "the {pet} sleeps on the sofa",
+    "a {animal} has a tail and soft fur",
+    "the {animal} {motion} across the field",
+    "a small {animal} drinks water from the pond",
+    "the {colour} {animal} is hungry",
+    # colours
+    "the door is painted {colour}",
+    "she wears a {colour} dress",
+    "{colour} is my favourite colour",
+    "mix {colour} paint with {colour} paint",
+    "the sky turned {colour} at sunset",
+    "he bought a {colour} car",
+    # numbers
+    "{number} plus {number} is {number}",
+    "after {num} comes {next}",
+    "we waited for {number} hours",
+    "the child counts to {number}",
+    "she has {number} books on the shelf",
+    "the train leaves in {number} minutes",
+    # countries and capitals
+    "{capital} is the capital of {country}",
+    "{capital} is a big city in {country}",
+    "we flew to {capital} last summer",
+    "the people of {country} love football",
+    "my {family} lives in {capital}",
+    "the museum in {capital} is famous",
+    "she travelled across {country} by train",
+    # foods
+    "we ate {food} for dinner",
+    "my {family} cooks {food} on sunday",
+    "a plate of {food} and {food}",
+    "everyone likes {food} with salt",
+    "he bought fresh {food} at the market",
+    # family
+    "my {family} called me yesterday",
+    "my {family} and my {family} visited us",
+    "she is my {female}",
+    "he is my {male}",
+    "my {female} said she was tired",
+    "my {male} said he was tired",
+    "his {family} tells funny stories",
+    "our {family} {motion} to the station",
+    # verbs of motion
+    "the boy {motion} to the river",
+    "every day she {motion} to school",
+    "the old man {motion} along the road",
+    "he {motion} up the hill",
+    "the girl {motion} through the park",
+]
+
+HEADER = """\
+# corpus.txt: a small English corpus written for this project (lesson 08, word embeddings).
+# Generated by tools/make_corpus.py (seed {seed}) from hand-written templates and word groups;
+# regenerate it with: python tools/make_corpus.py
+# One sentence per line, lower case, words separated by single spaces.
+# Lines starting with '#' are comments. The '# group' lines list the word groups: they are used
+# only to colour plots and to score nearest neighbours, never to train.
+"""
+
+SLOT = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, rng: np.random.Generator) -> str:
+    """``template`` with every slot filled (see TEMPLATES for the coupled slots)."""
+    country, capital = PLACES[int(rng.integers(len(PLACES)))]
+    num = int(rng.integers(len(PARTS["number"]) - 1))
+    coupled = {"country": country, "capital": capital,
+               "num": PARTS["number"][num], "next": PARTS["number"][num + 1]}
+
+    def word(match: re.Match[str]) -> str:
+        slot = match.group(1)
+        if slot in coupled:
+            return coupled[slot]
+        words = PARTS.get(slot) or GROUPS[slot]
+        return words[int(rng.integers(len(words)))]
+
+    return SLOT.sub(word, template)
+
+
+def make_corpus(num_sentences: int = NUM_SENTENCES, seed: int = SEED) -> str:
+    """The text of corpus.txt: header, group lines, then ``num_sentences`` sentences."""
+    rng = np.random.default_rng(seed)
+    lines = [HEADER.format(seed=seed).rstrip("\n")]
+    lines += [f"# group {name}: {' '.join(words)}" for name, words in GROUPS.items()]
+    for _ in range(num_sentences):
+        lines.append(fill(TEMPLATES[int(rng.integers(len(TEMPLATES)))], rng))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    text = make_corpus()
+    if "--check" in argv:
+        same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
+        print(f"{OUT.relative_to(ROOT)} is {'up to date' if same else 'out of date: run tools/make_corpus.py'}")
+        return 0 if same else 1
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}: {text.count(chr(10))} lines")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
