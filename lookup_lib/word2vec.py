@@ -28,6 +28,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lookup_lib.projection import pca  # noqa: F401 - part of this module's toolkit
+
 __all__ = [
     "Corpus", "SkipGram", "TrainResult", "Vocab", "build_vocab", "cosine_similarities", "encode",
     "group_agreement", "load_corpus", "nearest", "noise_distribution", "pca", "skipgram_pairs",
@@ -370,39 +372,6 @@ def group_agreement(vectors: np.ndarray, words: Sequence[str], groups: dict[str,
         neighbours, _ = nearest(sub, i, k)
         hits += sum(labels[j] == labels[i] for j in neighbours)
     return hits / (k * len(rows))
-
-
-def pca(vectors: np.ndarray, n_components: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Project rows onto their first principal components (centre, then SVD), in NumPy.
-
-    Each component's sign is fixed so that its largest-magnitude coefficient is positive:
-    the same data always gives the same picture, not a mirror image of it.
-
-    Parameters
-    ----------
-    vectors : array, shape (N, D)
-    n_components : int, <= min(N, D)
-
-    Returns
-    -------
-    points : numpy.ndarray of float64, shape (N, n_components)
-    explained : numpy.ndarray of float64, shape (n_components,)
-        The fraction of the total variance each component keeps.
-
-    Examples
-    --------
-    >>> points, explained = pca(np.array([[0.0, 0.0], [2.0, 0.1], [4.0, 0.0]]), 1)
-    >>> points.ravel().round(3).tolist(), explained.round(3).tolist()
-    ([-2.0, 0.0, 2.0], [0.999])
-    """
-    x = np.asarray(vectors, dtype=np.float64)
-    centred = x - x.mean(axis=0)
-    _, singular, components = np.linalg.svd(centred, full_matrices=False)  # components: (min(N, D), D)
-    components = components[:n_components]
-    flip = np.sign(components[np.arange(n_components), np.abs(components).argmax(axis=1)])
-    components = components * flip[:, None]
-    variance = singular**2
-    return centred @ components.T, variance[:n_components] / variance.sum()
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:

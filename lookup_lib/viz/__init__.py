@@ -3,6 +3,7 @@
 One module per lesson topic; everything public is re-exported here.
 """
 
+from lookup_lib.viz import bags, choice, grads, meaning, norms, onehot, padding, table
 from lookup_lib.viz._style import draw_table, new_figure, to_png
 from lookup_lib.viz.bags import *  # noqa: F403
 from lookup_lib.viz.choice import *  # noqa: F403
@@ -13,7 +14,9 @@ from lookup_lib.viz.onehot import *  # noqa: F403
 from lookup_lib.viz.padding import *  # noqa: F403
 from lookup_lib.viz.table import *  # noqa: F403
 
-__all__ = ["draw_table", "new_figure", "to_png"]
+# the lesson modules, in lesson order; their public names are re-exported by the star-imports
+_LESSON_MODULES = (table, onehot, padding, norms, grads, bags, choice, meaning)
+__all__ = ["draw_table", "new_figure", "to_png"] + [name for module in _LESSON_MODULES for name in module.__all__]
 
 
 def _show_figures_as_png() -> None:

@@ -30,6 +30,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from lookup_lib.cost import format_bytes
+from lookup_lib.projection import pca
 from lookup_lib.viz._style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, new_figure
 
 __all__ = [
@@ -269,13 +270,9 @@ def pca_2d(vectors: Any) -> np.ndarray:
     x = np.asarray(vectors, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"pca_2d needs a 2-D array of row vectors, got shape {x.shape}")
-    x = x - x.mean(axis=0)
     if x.shape[1] == 1:
-        return np.column_stack([x[:, 0], np.zeros(len(x))])
-    _, _, directions = np.linalg.svd(x, full_matrices=False)  # rows: principal directions, largest first
-    directions = directions[:2]
-    signs = np.sign(directions[np.arange(2), np.abs(directions).argmax(axis=1)])
-    return x @ (directions * signs[:, None]).T
+        return np.column_stack([x[:, 0] - x[:, 0].mean(), np.zeros(len(x))])
+    return pca(x, 2)[0]
 
 
 def plot_learned_vectors(
