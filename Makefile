@@ -18,7 +18,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 test: $(STAMP)
-	$(BIN)/python -m ruff check lookup_lib tests tools
+	$(BIN)/python -m ruff check lookup_lib tests tools benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # library tests only (no notebooks): quick feedback while editing lookup_lib
@@ -26,11 +26,23 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests lookup_lib
 
 lint: $(STAMP)
-	$(BIN)/python -m ruff check lookup_lib tests tools
+	$(BIN)/python -m ruff check lookup_lib tests tools benchmarks
 
 # re-execute every lesson on a fresh kernel and store its outputs (after editing a lesson)
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py
+
+# regenerate notebooks/student/ from the teacher notebooks (solutions become stubs)
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py
+
+# README thumbnails from each lesson's own stored figures
+thumbnails: $(STAMP)
+	$(BIN)/python tools/make_thumbnails.py
+
+# ratio benchmarks: lookup_lib vs torch vs a plain copy (writes benchmarks/results-cpu.md and .json)
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
