@@ -165,15 +165,10 @@ def make_topics(seed: int = SEED) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = make_topics()
-    if "--check" in argv:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
-        print(f"{OUT.relative_to(ROOT)} is {'up to date' if same else 'out of date: run tools/make_topics.py'}")
-        return 0 if same else 1
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}: {text.count(chr(10))} lines")
-    return 0
+    sys.path.insert(0, str(ROOT))  # so that `python tools/make_topics.py` finds the tools package
+    from tools._shipped_data import write_or_check
+
+    return write_or_check(OUT, make_topics(), "tools/make_topics.py", argv)
 
 
 if __name__ == "__main__":
