@@ -40,9 +40,9 @@ def as_indices(indices: Any) -> np.ndarray:
 
 def check_range(indices: np.ndarray, num_rows: int, what: str = "table") -> None:
     """Raise ``IndexError`` for the first index outside ``[0, num_rows)``: its value, position and the range."""
+    if indices.size == 0 or (indices.min() >= 0 and indices.max() < num_rows):
+        return  # the common case: two passes over the indices, no temporary arrays
     bad = (indices < 0) | (indices >= num_rows)
-    if not bad.any():
-        return
     position = tuple(int(i) for i in np.argwhere(bad)[0])
     value = int(indices[position])
     where = f"at position {position}" if position else "(a 0-d index)"
