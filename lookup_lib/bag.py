@@ -26,7 +26,7 @@ from lookup_lib._checks import (
 )
 from lookup_lib.core import _renorm_rows, scatter_add_rows
 
-__all__ = ["embedding_bag", "embedding_bag_backward", "per_sample_weights_backward"]
+__all__ = ["bag_bounds", "embedding_bag", "embedding_bag_backward", "per_sample_weights_backward"]
 
 MODES = ("sum", "mean", "max")
 
@@ -40,6 +40,23 @@ class _Bags:
     bag_of: np.ndarray  # (N,) its bag
     lengths: np.ndarray  # (B,) how many entries count in each bag
     looked_up: np.ndarray  # every row some bag refers to, padding included (for max_norm and frequencies)
+
+
+def bag_bounds(indices: Any, offsets: Any = None, include_last_offset: bool = False) -> np.ndarray:
+    """Where each bag starts and ends in the flat index stream: (B + 1,) int64, checked.
+
+    Bag b is ``indices.reshape(-1)[bounds[b]:bounds[b + 1]]``. 1-D indices: the offsets followed by
+    ``len(indices)`` (the last bag runs to the end), or the offsets alone with ``include_last_offset``.
+    2-D indices (no offsets): one bag per row.
+
+    Examples
+    --------
+    >>> bag_bounds([4, 0, 2, 2, 1], [0, 2]).tolist(), bag_bounds([4, 0, 2, 2], [0, 2, 4], True).tolist()
+    ([0, 2, 5], [0, 2, 4])
+    >>> bag_bounds([[1, 2, 3], [4, 5, 6]]).tolist()
+    [0, 3, 6]
+    """
+    return _bag_bounds(as_indices(indices), offsets, include_last_offset)
 
 
 def _bag_bounds(idx: np.ndarray, offsets: Any, include_last_offset: bool) -> np.ndarray:

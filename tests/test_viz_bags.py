@@ -8,11 +8,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lookup_lib.bag import embedding_bag
+from lookup_lib.bag import bag_bounds, embedding_bag
 from lookup_lib.viz import to_png
 from lookup_lib.viz._style import CHANGED, HIGHLIGHT, NEUTRAL, OUTPUT, PADDING
 from lookup_lib.viz.bags import (
-    bag_bounds,
     confusion_matrix,
     draw_bags,
     measure_bag_vs_lookup_sum,
@@ -65,14 +64,14 @@ def stream_cells(ax):
 )
 def test_bag_bounds_cut_the_stream_into_the_bags_embedding_bag_sums(offsets, include_last_offset):
     w = table()
-    bounds = bag_bounds(INDICES.size, offsets, include_last_offset)
+    bounds = bag_bounds(INDICES, offsets, include_last_offset)
     expected = np.stack([w[INDICES[a:b]].sum(axis=0) for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
     got = embedding_bag(INDICES, w, offsets, mode="sum", include_last_offset=include_last_offset)
     np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
 def test_bag_bounds_of_2d_indices_are_rows():
-    assert bag_bounds(6, bag_size=3).tolist() == [0, 3, 6]
+    assert bag_bounds(np.arange(6).reshape(2, 3)).tolist() == [0, 3, 6]
 
 
 # --- draw_bags ------------------------------------------------------------------------------

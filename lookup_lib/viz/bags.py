@@ -24,11 +24,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from lookup_lib._checks import as_indices, as_weight, from_torch
-from lookup_lib.bag import embedding_bag
+from lookup_lib.bag import bag_bounds, embedding_bag
 from lookup_lib.viz._style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
 
 __all__ = [
-    "bag_bounds",
     "draw_bags",
     "BagCost",
     "measure_bag_vs_lookup_sum",
@@ -45,30 +44,6 @@ MAX_TERMS = 4  # terms written out in a bag's formula before "…"
 
 
 # -- which entry goes into which bag ------------------------------------------------------------------
-
-
-def bag_bounds(num_indices: int, offsets: Any = None, include_last_offset: bool = False, bag_size: int | None = None):
-    """Where each bag starts and ends in the flat index stream: (B + 1,) int64.
-
-    Bag b is ``indices.reshape(-1)[bounds[b]:bounds[b + 1]]``. With ``offsets`` (1-D indices),
-    the bounds are the offsets followed by ``num_indices`` (the last bag runs to the end), or the
-    offsets alone with ``include_last_offset`` (their last element ends the last bag, as torch
-    documents it). Without offsets (2-D indices), every bag has ``bag_size`` entries.
-    The offsets are not validated here; :func:`lookup_lib.bag.embedding_bag` does that.
-
-    Examples
-    --------
-    >>> bag_bounds(5, [0, 2]).tolist(), bag_bounds(5, [0, 2, 4], include_last_offset=True).tolist()
-    ([0, 2, 5], [0, 2, 4])
-    >>> bag_bounds(6, bag_size=3).tolist()  # 2-D indices of shape (2, 3)
-    [0, 3, 6]
-    """
-    if offsets is None:
-        if not bag_size:
-            return np.zeros(1, dtype=np.int64)
-        return np.arange(0, num_indices + 1, bag_size, dtype=np.int64)
-    offs = np.asarray(from_torch(offsets), dtype=np.int64).reshape(-1)
-    return offs if include_last_offset else np.r_[offs, num_indices]
 
 
 def _bag_formula(rows: Sequence[int], mode: str, weights: Sequence[float] | None) -> str:
@@ -199,7 +174,7 @@ def draw_bags(
                         include_last_offset=include_last_offset, padding_idx=padding_idx)  # (B, D), validates
     idx = as_indices(indices)
     flat = idx.reshape(-1)
-    bounds = bag_bounds(flat.size, offsets, include_last_offset, idx.shape[-1] if idx.ndim == 2 else None)
+    bounds = bag_bounds(idx, offsets, include_last_offset)
     pad = None if padding_idx is None else padding_idx % table.shape[0]
     psw = None if per_sample_weights is None else np.asarray(from_torch(per_sample_weights), dtype=float).reshape(-1)
 
