@@ -14,7 +14,7 @@ contenders' times in the same round (the memory ratios are exact byte counts). T
 
 1. forward: ``lookup_lib.embedding`` vs ``F.embedding`` vs ``src.copy()`` of the output's bytes;
 2. dense backward: ``lookup_lib.embedding_backward`` vs torch's kernel (and ``np.add.at``);
-3. the one-hot product vs the lookup as V grows (torch rows from :mod:`lookup_lib.cost`);
+3. the one-hot product vs the lookup as V grows (torch rows from :mod:`lookup_lib.lessons.l02_one_hot_matmul.cost`);
 4. ``embedding_bag`` vs ``embedding`` + a reduction, in lookup_lib and in torch.
 
 With ``--device cuda`` the torch rows run on the GPU, against a GPU copy and against torch on
@@ -46,7 +46,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 import lookup_lib  # noqa: E402
-from lookup_lib.cost import measure_lookup_vs_onehot  # noqa: E402
+from lookup_lib.lessons.l02_one_hot_matmul.cost import measure_lookup_vs_onehot  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MAX_ROUNDS = 200  # at most this many samples of each contender in one case
@@ -458,7 +458,7 @@ def onehot_section(sizes: Sizes, device: str, seed: int) -> Section:
     ]
     intro = (
         f"{B} indices into a (V, D={D}) float32 table. Each figure is one-hot product ÷ lookup. "
-        "torch rows come from `lookup_lib.cost.measure_lookup_vs_onehot`: median times, and the bytes "
+        "torch rows come from lesson 02's `cost.measure_lookup_vs_onehot`: median times, and the bytes "
         "of the tensors each method makes (the one-hot matrix and the output, vs the output)."
     )
     if device == "cpu":

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from lookup_lib._checks import (
+from lookup_lib.checks import (
     as_indices,
     as_weight,
     as_writable_float_table,

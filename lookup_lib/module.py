@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from lookup_lib._checks import (
+from lookup_lib.checks import (
     as_indices,
     as_weight,
     check_max_norm,

@@ -1,0 +1,98 @@
+"""Text helpers for the exercise checkers: show arrays, compare them, describe an exception.
+
+Everything printed here is deterministic (no addresses, no timings), because the lessons'
+stored outputs are compared by nbval.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from lookup_lib.checks import from_torch
+
+# How close an answer must be to the reference: float rounding passes, a wrong number does not.
+RTOL = 1e-5
+ATOL = 1e-6
+
+PASS = "✓"
+FAIL = "✗"
+TODO = "✎"
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def show(value: Any) -> str:
+    """A short, one-line, deterministic text for an array or a Python value."""
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=4, suppress=True, threshold=24, edgeitems=3, linewidth=10_000):
+            text = np.array2string(value, separator=", ")
+        text = " ".join(text.split())  # one line: nested rows joined by single spaces
+        return f"{text}  (shape {value.shape})" if value.ndim != 1 or value.size > 12 else text
+    return repr(value)
+
+
+def as_result_array(value: Any) -> np.ndarray | str:
+    """``value`` as a numeric NumPy array, or a sentence saying why it is not one."""
+    if value is None:
+        return "returned None — did you forget the `return` statement?"
+    value = from_torch(value)
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # noqa: BLE001 - anything the student returns must be described, never raised
+        return f"returned a {type(value).__name__} that NumPy cannot turn into an array ({type(exc).__name__})"
+    if arr.dtype.kind not in "biuf":
+        return f"returned a {type(value).__name__} of dtype {arr.dtype}; expected an array of numbers"
+    return arr
+
+
+def mismatch(expected: np.ndarray, got: np.ndarray) -> list[str]:
+    """Lines describing how ``got`` differs from ``expected``; empty when they agree."""
+    if got.shape != expected.shape:
+        return [f"expected shape {expected.shape}, got shape {got.shape}"]
+    g = got.astype(np.float64)
+    e = expected.astype(np.float64)
+    if np.allclose(g, e, rtol=RTOL, atol=ATOL):
+        return []
+    diff = np.abs(g - e)
+    largest = np.nanmax(diff) if not np.isnan(diff).all() else np.nan
+    return [
+        f"expected: {show(expected)}",
+        f"got:      {show(got)}",
+        f"max difference: {largest:.4g}" + ("  (your result contains NaN)" if np.isnan(g).any() else ""),
+    ]
+
+
+def close(a: Any, b: Any) -> bool:
+    """True when two arrays have the same shape and agree within float rounding."""
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and bool(np.allclose(a.astype(np.float64), b.astype(np.float64), rtol=RTOL, atol=ATOL))
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``"IndexError: index 5 is out of bounds ..."`` on one line, without memory addresses."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    message = _ADDRESS.sub("0x…", message)
+    if len(message) > 160:
+        message = message[:157] + "..."
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def closest_name(name: str, names: list[str]) -> str | None:
+    """The known exercise name most like ``name``, for "did you mean" messages."""
+    import difflib
+
+    found = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+def row_numbers(value: Any) -> tuple[int, ...]:
+    """Row numbers given as a list, tuple, set, NumPy array or single int, as a sorted tuple."""
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value)
+    array = np.asarray(from_torch(value))
+    if array.dtype.kind not in "iuf" or (array.dtype.kind == "f" and not np.all(array == np.round(array))):
+        raise TypeError("row numbers must be whole numbers")
+    return tuple(sorted(int(k) for k in array.reshape(-1)))

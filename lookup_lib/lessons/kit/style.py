@@ -1,0 +1,115 @@
+"""Shared look of every lesson figure: colours, figure creation, PNG export, a drawn table.
+
+Figures are built with ``matplotlib.figure.Figure`` (not pyplot), so a helper that returns
+one shows it once in a notebook and leaves nothing in pyplot's registry.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+# One meaning per colour, the same in every lesson.
+HIGHLIGHT = "#f2a541"  # a row that is looked up / selected
+OUTPUT = "#7fb7be"  # the result of a lookup
+PADDING = "#c8c8c8"  # padding positions and the padding row
+CHANGED = "#d1495b"  # something that was modified (renormalised rows, gradients)
+NEUTRAL = "#f4f4f4"  # cells that play no part
+INK = "#2e2e2e"  # text and lines
+
+DPI = 100
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A blank figure of ``width`` x ``height`` inches with the lessons' defaults."""
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+def to_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes (what a ``widgets.Image`` shows and tests can compare)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    return buf.getvalue()
+
+
+def draw_table(
+    ax: Axes,
+    values: np.ndarray,
+    *,
+    highlight_rows: Sequence[int] = (),
+    row_colors: dict[int, str] | None = None,
+    row_labels: Sequence[str] | None = None,
+    col_labels: Sequence[str] | None = None,
+    title: str | None = None,
+    fmt: str = "{:.2f}",
+    max_rows: int = 12,
+) -> None:
+    """Draw a 2-D array as a grid of numbered cells, some rows coloured.
+
+    Parameters
+    ----------
+    ax : the Axes to draw on (its ticks and frame are turned off).
+    values : (R, C) array; the numbers written in the cells.
+    highlight_rows : rows filled with ``HIGHLIGHT``.
+    row_colors : {row: colour} overrides, e.g. the padding row in ``PADDING``.
+    row_labels, col_labels : text left of each row / above each column.
+    title : text above the table.
+    fmt : format of each number.
+    max_rows : tables with more rows show the first ``max_rows`` and an ellipsis row.
+    """
+    values = np.asarray(values)
+    if values.ndim != 2:
+        raise ValueError(f"draw_table needs a 2-D array, got shape {values.shape}")
+    n_rows, n_cols = values.shape
+    shown = min(n_rows, max_rows)
+    colors = {r: HIGHLIGHT for r in highlight_rows}
+    colors.update(row_colors or {})
+    for r in range(shown):
+        for c in range(n_cols):
+            ax.add_patch(_cell(c, r, colors.get(r, NEUTRAL)))
+            ax.text(c + 0.5, r + 0.5, fmt.format(values[r, c]), ha="center", va="center",
+                    fontsize=9, color=INK)
+        if row_labels is not None:
+            ax.text(-0.15, r + 0.5, row_labels[r], ha="right", va="center", fontsize=9, color=INK)
+    if shown < n_rows:
+        ax.text(n_cols / 2, shown + 0.5, f"… {n_rows - shown} more rows", ha="center", va="center",
+                fontsize=9, color=INK)
+    if col_labels is not None:
+        for c, label in enumerate(col_labels):
+            ax.text(c + 0.5, -0.2, label, ha="center", va="bottom", fontsize=9, color=INK)
+    ax.set_xlim(-1.2 if row_labels is not None else -0.1, n_cols + 0.1)
+    ax.set_ylim(shown + (1 if shown < n_rows else 0) + 0.1, -0.9 if title or col_labels else -0.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10, color=INK)
+
+
+def _cell(x: float, y: float, color: str):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), 1, 1, facecolor=color, edgecolor="white", linewidth=1.5)
+
+
+def show_figures_as_png() -> None:
+    """In IPython, display a returned ``Figure`` as a PNG, with or without ``%matplotlib inline``.
+
+    The lessons' figures are made without pyplot, so nothing else registers a PNG formatter for them.
+    Called once when the kit is imported.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(Figure, to_png)
+
+
+show_figures_as_png()

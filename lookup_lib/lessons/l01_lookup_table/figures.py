@@ -1,0 +1,216 @@
+"""Lesson 01 figures: a lookup drawn as indices → highlighted rows of the table → output rows.
+
+Three panels side by side. Left: the indices, one per line in C order. Middle: the table
+``weight``, every row that is looked up filled in ``HIGHLIGHT``. Right: the output, one row
+per index, filled in ``OUTPUT``. Arrows join each index to its row, and each row to the
+output rows it becomes. All panels use one cell size, so the picture reads like the tensors.
+
+Tests find the panels again by label (``ax.get_label()``: "indices", "table", "output",
+"message") and every arrow by its ``gid``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import ConnectionPatch
+
+from lookup_lib.checks import as_indices, as_weight
+from lookup_lib.core import embedding
+from lookup_lib.lessons.kit.style import CHANGED, INK, NEUTRAL, OUTPUT, draw_table, new_figure
+
+__all__ = ["draw_lookup", "draw_lookup_error"]
+
+# At most this many indices / output rows, and table rows, are drawn; the rest are summarised.
+MAX_SHOWN = 12
+MAX_TABLE_ROWS = 12
+# One drawn cell and the room between panels (where the arrows run), in inches.
+CELL = 0.5
+GAP = 1.1
+MARGIN = 0.1
+
+
+def _position_label(position: tuple[int, ...]) -> str:
+    """``(0, 2)`` → ``"[0, 2]"``; ``()`` → ``"[]"``: where an index sits in its tensor."""
+    return "[" + ", ".join(str(i) for i in position) + "]"
+
+
+def _row_labels(num_rows: int, vocab: Sequence[str] | None) -> list[str]:
+    if vocab is None:
+        return [f"row {r}" for r in range(num_rows)]
+    if len(vocab) != num_rows:
+        raise ValueError(f"vocab needs one name per table row: got {len(vocab)} names for {num_rows} rows")
+    return [f"{r} {name}" for r, name in enumerate(vocab)]
+
+
+def _label_room(labels: Sequence[str]) -> float:
+    """Cells to keep left of a table for its row labels (about 6 characters fit in 1.2 cells)."""
+    longest = max((len(label) for label in labels), default=0)
+    return 1.2 + 0.17 * max(0, longest - 6)
+
+
+def _draw_panel(ax: Axes, values: np.ndarray, labels: Sequence[str], title: str, **style: Any) -> None:
+    """``draw_table`` with the room the lesson's layout needs: labels on the left, title just above."""
+    draw_table(ax, values, row_labels=labels, title=title, **style)
+    ax.set_xlim(-_label_room(labels), ax.get_xlim()[1])
+    ax.set_ylim(ax.get_ylim()[0], -0.05)
+
+
+def _size(ax: Axes) -> tuple[float, float]:
+    """Width and height of a drawn panel in inches (its data limits times CELL; y runs downwards)."""
+    (x0, x1), (y_bottom, y_top) = ax.get_xlim(), ax.get_ylim()
+    return (x1 - x0) * CELL, (y_bottom - y_top) * CELL
+
+
+def _place(fig: Figure, ax: Axes, left: float, top: float) -> None:
+    """Put ``ax`` at ``left``, ``top`` (inches from the figure's top-left corner) at its own size."""
+    fig_w, fig_h = fig.get_size_inches()
+    w, h = _size(ax)
+    ax.set_position([left / fig_w, 1 - (top + h) / fig_h, w / fig_w, h / fig_h])
+
+
+def _link(fig: Figure, start: tuple[float, float], ax_start: Axes, end: tuple[float, float], ax_end: Axes,
+          gid: str, color: str) -> None:
+    """A thin arrow from a point of one panel to a point of another (data coordinates)."""
+    line = ConnectionPatch(
+        start, end, coordsA=ax_start.transData, coordsB=ax_end.transData,
+        arrowstyle="-|>", mutation_scale=9, color=color, linewidth=1.0, shrinkA=1, shrinkB=1,
+    )
+    line.set_gid(gid)
+    fig.add_artist(line)
+
+
+def _lay_out_side_by_side(fig: Figure, panels: Sequence[Axes], title: str | None) -> None:
+    """Size the figure and place the panels left to right; shorter panels are centred vertically."""
+    sizes = [_size(ax) for ax in panels]
+    top = 0.75 if title else 0.35  # room for the figure's title and the panels' titles
+    tallest = max(h for _, h in sizes)
+    fig.set_size_inches(sum(w for w, _ in sizes) + GAP * (len(panels) - 1) + 2 * MARGIN, top + tallest + MARGIN)
+    left = MARGIN
+    for ax, (w, h) in zip(panels, sizes, strict=True):
+        _place(fig, ax, left, top + (tallest - h) / 2 if ax.get_label() == "table" else top)
+        left += w + GAP
+    if title:
+        fig.suptitle(title, fontsize=11, color=INK, y=1 - 0.12 / fig.get_size_inches()[1], va="top")
+
+
+def _blank_figure(*labels: str) -> tuple[Figure, list[Axes]]:
+    fig = new_figure(1, 1)
+    fig.set_layout_engine("none")  # panels are placed by hand, so that every cell has one size
+    return fig, [fig.add_subplot(label=label) for label in labels]
+
+
+def draw_lookup(
+    indices: Any,
+    weight: Any,
+    *,
+    labels: Sequence[str] | None = None,
+    vocab: Sequence[str] | None = None,
+    title: str | None = None,
+    fmt: str = "{:.2f}",
+) -> Figure:
+    """Draw ``embedding(indices, weight)``: indices → highlighted table rows → output rows.
+
+    The indices are drawn as one column in C order, each labelled with its position in the
+    index tensor, so that index k, its arrows and output row k sit on one line.
+
+    Parameters
+    ----------
+    indices : array_like of int, shape (*S)
+        Checked exactly as :func:`lookup_lib.embedding` checks them (integer dtype, each in
+        ``[0, V)``), so a bad index raises the same ``TypeError`` / ``IndexError``.
+    weight : array_like, shape (V, D)
+        The table. Only its first ``MAX_TABLE_ROWS`` rows are drawn; arrows to later rows
+        point at the "… more rows" line.
+    labels : sequence of str, optional
+        A name for each index in C order (e.g. the word it stands for), shown instead of
+        its position.
+    vocab : sequence of str, optional
+        A name for each row of the table (the vocabulary), shown beside the row number.
+    title : str, optional
+        Text above the whole figure.
+    fmt : str, default "{:.2f}"
+        Format of the numbers in the table and the output.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panels labelled "indices", "table", "output" (``ax.get_label()``), drawn with
+        ``draw_table``. Arrows have gids ``"index{pos}->row{k}"`` and ``"row{k}->output{pos}"``,
+        e.g. ``"index(0, 1)->row2"``. Only the first ``MAX_SHOWN`` indices are drawn.
+
+    Examples
+    --------
+    >>> fig = draw_lookup([[0, 2]], np.eye(3))
+    >>> sorted(a.get_gid() for a in fig.artists)
+    ['index(0, 0)->row0', 'index(0, 1)->row2', 'row0->output(0, 0)', 'row2->output(0, 1)']
+    """
+    table = as_weight(weight)
+    out = embedding(indices, table)  # validates the indices exactly as the library does
+    idx = as_indices(indices)
+    positions = [tuple(int(i) for i in p) for p in np.ndindex(*idx.shape)]
+    if labels is not None and len(labels) != len(positions):
+        raise ValueError(f"labels needs one name per index: got {len(labels)} names for {len(positions)} indices")
+    names = list(labels) if labels is not None else [_position_label(p) for p in positions]
+    flat_idx, shown = idx.reshape(-1), min(len(positions), MAX_SHOWN)
+
+    fig, (ax_idx, ax_tab, ax_out) = _blank_figure("indices", "table", "output")
+    _draw_panel(ax_idx, flat_idx.reshape(-1, 1), names, f"indices {idx.shape}", fmt="{:d}", max_rows=MAX_SHOWN)
+    _draw_panel(ax_tab, table, _row_labels(table.shape[0], vocab), f"weight {table.shape}",
+                highlight_rows=sorted({int(i) for i in flat_idx}), fmt=fmt, max_rows=MAX_TABLE_ROWS)
+    _draw_panel(ax_out, out.reshape(len(positions), table.shape[1]), names, f"output {out.shape}",
+                row_colors={r: OUTPUT for r in range(shown)}, fmt=fmt, max_rows=MAX_SHOWN)
+    _lay_out_side_by_side(fig, [ax_idx, ax_tab, ax_out], title)
+
+    for k, position in enumerate(positions[:shown]):
+        row = int(flat_idx[k])
+        y_row = min(row, MAX_TABLE_ROWS) + 0.5  # rows past the drawn part: the "… more rows" line
+        _link(fig, (1.0, k + 0.5), ax_idx, (ax_tab.get_xlim()[0], y_row), ax_tab,
+              gid=f"index{position}->row{row}", color=INK)
+        _link(fig, (table.shape[1], y_row), ax_tab, (ax_out.get_xlim()[0], k + 0.5), ax_out,
+              gid=f"row{row}->output{position}", color=OUTPUT)
+    return fig
+
+
+def draw_lookup_error(
+    weight: Any, message: str, *, vocab: Sequence[str] | None = None, fmt: str = "{:.2f}"
+) -> Figure:
+    """The table with nothing highlighted and ``message`` beside it, for input that cannot be looked up.
+
+    Parameters
+    ----------
+    weight : array_like, shape (V, D)
+    message : str
+        What went wrong, in words a student can act on; wrapped to lines of 40 characters.
+    vocab : sequence of str, optional
+        A name for each row of the table.
+    fmt : str, default "{:.2f}"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panels labelled "table" and "message"; the message is the one text of "message".
+
+    Examples
+    --------
+    >>> fig = draw_lookup_error(np.eye(2), "index 5 is out of range")
+    >>> [t.get_text() for ax in fig.axes if ax.get_label() == "message" for t in ax.texts]
+    ['index 5 is out of range']
+    """
+    table = as_weight(weight)
+    fig, (ax_tab, ax_msg) = _blank_figure("table", "message")
+    _draw_panel(ax_tab, table, _row_labels(table.shape[0], vocab), f"weight {table.shape}: nothing looked up",
+                fmt=fmt, max_rows=MAX_TABLE_ROWS)
+    ax_msg.set_xlim(0, 9)
+    ax_msg.set_ylim(ax_tab.get_ylim())
+    ax_msg.axis("off")
+    lines = textwrap.fill(message, 40, break_on_hyphens=False)
+    ax_msg.text(4.5, ax_tab.get_ylim()[0] / 2, lines, ha="center", va="center", fontsize=10, color=CHANGED,
+                bbox={"facecolor": NEUTRAL, "edgecolor": CHANGED, "boxstyle": "round,pad=0.6"})
+    _lay_out_side_by_side(fig, [ax_tab, ax_msg], None)
+    return fig

@@ -1,0 +1,24 @@
+"""Lesson 03 · padding_idx: padded batches, masks, the padding row under SGD.
+
+The notebook imports what it needs from here in one line; the modules beside this file hold the code.
+"""
+
+from lookup_lib.lessons.l03_padding_idx.figures import (
+    draw_padded_batch,
+    masked_mean,
+    pad_batch,
+    plot_row_trace,
+    sgd_trace,
+)
+from lookup_lib.lessons.l03_padding_idx.widget import (
+    PaddingExplorer,
+)
+
+__all__ = [
+    "PaddingExplorer",
+    "draw_padded_batch",
+    "masked_mean",
+    "pad_batch",
+    "plot_row_trace",
+    "sgd_trace",
+]

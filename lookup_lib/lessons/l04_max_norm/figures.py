@@ -1,0 +1,269 @@
+"""Figures of lesson 04: what ``max_norm`` and ``norm_type`` do to the rows of a table.
+
+``renorm_step`` runs :func:`lookup_lib.renorm_` on a copy and keeps both tables;
+``plot_renorm_table`` shows them side by side with each row's norm; ``plot_norm_ball``
+draws 2-D rows as arrows from the origin, before and after, inside the ball
+``{v : ||v||_p <= max_norm}`` (a diamond for p = 1, a circle for p = 2, a square for p = ∞).
+
+Drawn artists carry ids tests can find: ``"ball"`` (the outline), ``"after:k"`` (row k as
+it is after the lookup) and ``"before:k"`` (row k before, drawn only if it was rescaled).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from lookup_lib.checks import from_torch
+from lookup_lib.core import renorm_, row_norms
+from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
+
+__all__ = ["RenormStep", "draw_norm_ball", "norm_label", "plot_norm_ball", "plot_norm_balls",
+           "plot_renorm_step", "plot_renorm_table", "renorm_step", "unit_ball"]
+
+GHOST_ALPHA = 0.35  # how faint the "before" arrows are
+
+
+@dataclass(frozen=True)
+class RenormStep:
+    """One forward pass with ``max_norm``: the table before and after, and which rows changed.
+
+    Attributes
+    ----------
+    before, after : numpy.ndarray, shape (V, D)
+        Copies of the table before and after :func:`lookup_lib.renorm_`.
+    looked_up : numpy.ndarray of int64, shape (K,)
+        The distinct rows referenced by the indices, sorted.
+    max_norm, norm_type : float
+    """
+
+    before: np.ndarray
+    after: np.ndarray
+    looked_up: np.ndarray
+    max_norm: float
+    norm_type: float
+
+    @property
+    def changed(self) -> np.ndarray:
+        """Sorted rows whose values differ between ``before`` and ``after``, shape (C,)."""
+        return np.flatnonzero((self.before != self.after).any(axis=1))
+
+    def norms(self) -> tuple[np.ndarray, np.ndarray]:
+        """The ``norm_type``-norm of every row before and after, each of shape (V,)."""
+        return row_norms(self.before, self.norm_type), row_norms(self.after, self.norm_type)
+
+
+def renorm_step(weight: Any, indices: Any, max_norm: float, norm_type: float = 2.0) -> RenormStep:
+    """Apply :func:`lookup_lib.renorm_` to a copy of ``weight``; ``weight`` itself is not changed.
+
+    Parameters
+    ----------
+    weight : array_like of float, shape (V, D) (a torch tensor is fine)
+    indices : array_like of int, any shape
+    max_norm : float, > 0
+    norm_type : float, default 2.0 (``math.inf`` allowed)
+
+    Returns
+    -------
+    RenormStep
+
+    Examples
+    --------
+    >>> step = renorm_step([[3., 4.], [0.3, 0.4], [6., 8.]], [0, 1, 0], max_norm=1.0)
+    >>> step.changed.tolist(), step.after[0].round(6).tolist()
+    ([0], [0.6, 0.8])
+    """
+    before = np.array(from_torch(weight), dtype=None, copy=True)
+    if before.dtype.kind != "f":
+        before = before.astype(np.float64)
+    idx = np.asarray(from_torch(indices), dtype=np.int64)
+    after = renorm_(before.copy(), idx, max_norm, norm_type)
+    return RenormStep(before, after, np.unique(idx), float(max_norm), float(norm_type))
+
+
+def norm_label(norm_type: float) -> str:
+    """``"1"``, ``"2"``, ``"∞"`` or ``"1.5"``: how ``norm_type`` is written in titles."""
+    return "∞" if math.isinf(norm_type) else f"{norm_type:g}"
+
+
+def unit_ball(norm_type: float, num_points: int = 401) -> np.ndarray:
+    """Points on the boundary of the unit ball ``{v in R^2 : ||v||_p = 1}``, as a closed loop.
+
+    Each direction ``(cos t, sin t)`` is divided by its own p-norm, so every point has
+    p-norm 1 (up to rounding): a diamond for p = 1, a circle for p = 2, a square for p = ∞.
+    With ``num_points - 1`` a multiple of 8 the corners (at multiples of 45°) are included.
+
+    Parameters
+    ----------
+    norm_type : float, > 0 (``math.inf`` allowed)
+    num_points : int, default 401
+        The first and the last point are the same (the loop is closed).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (num_points, 2)
+
+    Examples
+    --------
+    >>> unit_ball(1.0, num_points=5).round(12) + 0.0   # the diamond's four corners, closed
+    array([[ 1.,  0.],
+           [ 0.,  1.],
+           [-1.,  0.],
+           [ 0., -1.],
+           [ 1.,  0.]])
+    """
+    t = np.linspace(0.0, 2.0 * np.pi, num_points)
+    directions = np.stack([np.cos(t), np.sin(t)], axis=1)
+    directions[-1] = directions[0]  # sin(2π) is not exactly 0: close the loop exactly
+    return directions / row_norms(directions, norm_type)[:, None]
+
+
+def plot_renorm_table(weight: Any, indices: Any, max_norm: float, norm_type: float = 2.0) -> Figure:
+    """The table before and after one lookup with ``max_norm``, each row followed by its norm.
+
+    Looked-up rows are coloured ``HIGHLIGHT``; in the right table, the rows that were
+    rescaled are coloured ``CHANGED``. ``weight`` is not modified.
+
+    Parameters
+    ----------
+    weight : array_like of float, shape (V, D)
+    indices : array_like of int
+    max_norm, norm_type : float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    step = renorm_step(weight, indices, max_norm, norm_type)
+    norms_before, norms_after = step.norms()
+    n_cols = step.before.shape[1] + 1
+    col_labels = [f"d{j}" for j in range(n_cols - 1)] + [f"‖row‖{_subscript(norm_type)}"]
+    row_labels = [f"row {k}" for k in range(step.before.shape[0])]
+    fig = new_figure(1.2 * n_cols + 1.9, 0.42 * step.before.shape[0] + 1.2)
+    left, right = fig.subplots(1, 2)
+    looked = [int(k) for k in step.looked_up]
+    draw_table(left, np.column_stack([step.before, norms_before]), highlight_rows=looked,
+               row_labels=row_labels, col_labels=col_labels, title="before the lookup", fmt="{:.3f}")
+    draw_table(right, np.column_stack([step.after, norms_after]), highlight_rows=looked,
+               row_colors={int(k): CHANGED for k in step.changed}, row_labels=row_labels,
+               col_labels=col_labels, title=f"after (max_norm={max_norm:g})", fmt="{:.3f}")
+    fig.legend(handles=[_swatch(HIGHLIGHT, "looked up"), _swatch(CHANGED, "looked up and rescaled"),
+                        _swatch(NEUTRAL, "not looked up")], loc="outside lower center", ncols=3,
+               frameon=False, fontsize=9)
+    return fig
+
+
+def plot_norm_ball(weight: Any, indices: Any, max_norm: float, norm_type: float = 2.0,
+                   *, size: float = 4.6) -> Figure:
+    """2-D rows as arrows before and after one lookup with ``max_norm``, inside the norm ball.
+
+    Parameters
+    ----------
+    weight : array_like of float, shape (V, 2)
+    indices : array_like of int
+    max_norm, norm_type : float
+    size : float
+        Width of the square figure in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes; see the module docstring for the ids of the drawn artists.
+    """
+    return plot_renorm_step(renorm_step(weight, indices, max_norm, norm_type), size=size)
+
+
+def plot_renorm_step(step: RenormStep, *, size: float = 4.6) -> Figure:
+    """:func:`plot_norm_ball` for a step already computed with :func:`renorm_step` (rows of length 2)."""
+    fig = new_figure(size, size + 1.1)  # room for the title and the legend below
+    draw_norm_ball(fig.add_subplot(), step)
+    _arrow_legend(fig, ncols=2)
+    return fig
+
+
+def plot_norm_balls(weight: Any, indices: Any, max_norm: float,
+                    norm_types: Sequence[float] = (1.0, 2.0, math.inf)) -> Figure:
+    """:func:`plot_norm_ball` for several ``norm_type`` values side by side, same axes limits."""
+    steps = [renorm_step(weight, indices, max_norm, p) for p in norm_types]
+    fig = new_figure(3.6 * len(steps), 4.3)
+    axes = np.atleast_1d(fig.subplots(1, len(steps)))
+    limit = max(_limit(step) for step in steps)
+    for ax, step in zip(axes, steps, strict=True):
+        draw_norm_ball(ax, step, limit=limit)
+    _arrow_legend(fig, ncols=4)
+    return fig
+
+
+def draw_norm_ball(ax: Axes, step: RenormStep, limit: float | None = None) -> None:
+    """Draw the ball of radius ``step.max_norm`` and every row of ``step`` as an arrow on ``ax``."""
+    if step.before.shape[1] != 2:
+        raise ValueError(f"norm balls are drawn for 2-D rows, got rows of length {step.before.shape[1]}")
+    outline = step.max_norm * unit_ball(step.norm_type)
+    ax.fill(outline[:, 0], outline[:, 1], color=OUTPUT, alpha=0.18, linewidth=0)
+    ax.plot(outline[:, 0], outline[:, 1], color=OUTPUT, linewidth=2, gid="ball")
+    changed, looked_up = set(step.changed.tolist()), set(step.looked_up.tolist())
+    for k in range(step.before.shape[0]):
+        color = CHANGED if k in changed else HIGHLIGHT if k in looked_up else PADDING
+        if k in changed:
+            _arrow(ax, step.before[k], color, f"before:{k}", alpha=GHOST_ALPHA, linestyle="--")
+        _arrow(ax, step.after[k], color, f"after:{k}")
+        _label_tip(ax, step.before[k] if k in changed else step.after[k], str(k))
+    limit = limit if limit is not None else _limit(step)
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    ax.set_aspect("equal")
+    ax.axhline(0, color=PADDING, linewidth=0.8, zorder=0)
+    ax.axvline(0, color=PADDING, linewidth=0.8, zorder=0)
+    ax.tick_params(labelsize=8)
+    rescaled = ", ".join(str(k) for k in sorted(changed)) or "none"
+    ax.set_title(f"norm_type={norm_label(step.norm_type)}: ‖v‖{_subscript(step.norm_type)} ≤ {step.max_norm:g}"
+                 f"\nrescaled rows: {rescaled}", fontsize=10, color=INK)
+
+
+def _arrow(ax: Axes, tip: np.ndarray, color: str, gid: str, alpha: float = 1.0, linestyle: str = "-") -> None:
+    arrow = ax.annotate("", xy=(float(tip[0]), float(tip[1])), xytext=(0.0, 0.0),
+                        arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 2, "alpha": alpha,
+                                    "linestyle": linestyle, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 14})
+    arrow.set_gid(gid)
+
+
+def _label_tip(ax: Axes, tip: np.ndarray, text: str) -> None:
+    """Write ``text`` a little beyond the arrow's tip, away from the origin."""
+    length = float(np.hypot(*tip))
+    direction = tip / length if length > 0 else np.array([1.0, 0.0])
+    x, y = tip + 0.28 * direction
+    ax.text(x, y, text, ha="center", va="center", fontsize=9, color=INK, fontweight="bold")
+
+
+def _limit(step: RenormStep) -> float:
+    """Half the width of the axes: room for the longest row, its label and the ball."""
+    largest = max(float(np.abs(step.before).max(initial=0.0)), step.max_norm)
+    return 1.15 * largest + 0.4
+
+
+def _arrow_legend(fig: Figure, ncols: int) -> None:
+    handles = [
+        Line2D([], [], color=CHANGED, linewidth=2, linestyle="--", alpha=GHOST_ALPHA, label="before (rescaled row)"),
+        Line2D([], [], color=CHANGED, linewidth=2, label="after: rescaled"),
+        Line2D([], [], color=HIGHLIGHT, linewidth=2, label="looked up, unchanged"),
+        Line2D([], [], color=PADDING, linewidth=2, label="not looked up"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=ncols, frameon=False, fontsize=9)
+
+
+def _swatch(color: str, label: str):
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=color, edgecolor=PADDING, label=label)
+
+
+def _subscript(norm_type: float) -> str:
+    digits = str.maketrans("0123456789.", "₀₁₂₃₄₅₆₇₈₉.")
+    return "∞" if math.isinf(norm_type) else f"{norm_type:g}".translate(digits)

@@ -1,0 +1,461 @@
+"""Bags of embeddings (lesson 06): the bags drawn over the index stream, their cost, a classifier's results.
+
+- ``draw_bags``: the flat index stream with a bracket over each bag (where ``offsets`` put it),
+  the table with the rows the bags use, and one output row per bag with the reduction written out;
+- ``measure_bag_vs_lookup_sum``: time and bytes of ``F.embedding_bag`` next to ``F.embedding`` then
+  ``.sum(1)``, measured side by side (torch is imported inside, as in lesson 02's ``cost``);
+- ``confusion_matrix`` / ``plot_confusion`` and ``plot_top_words``: what a bag-of-words classifier
+  got right and wrong, and which words push it towards each class.
+
+The bag outputs drawn come from :func:`lookup_lib.bag.embedding_bag`, the one reference of bags.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from lookup_lib.bag import bag_bounds, embedding_bag
+from lookup_lib.checks import as_indices, as_weight, from_torch
+from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
+
+__all__ = [
+    "draw_bags",
+    "BagCost",
+    "measure_bag_vs_lookup_sum",
+    "confusion_matrix",
+    "plot_confusion",
+    "plot_top_words",
+]
+
+UNIT = 0.5  # inches per table cell
+MARGIN = 0.15  # inches around the panels
+GAP = 0.5  # inches between the stream and the tables below it (their titles sit there)
+MAX_TABLE_ROWS = 14
+MAX_TERMS = 4  # terms written out in a bag's formula before "…"
+
+
+# -- which entry goes into which bag ------------------------------------------------------------------
+
+
+def _bag_formula(rows: Sequence[int], mode: str, weights: Sequence[float] | None) -> str:
+    """``"w[3] + w[1]"``, ``"(w[3] + w[1]) / 2"``, ``"max(w[3], w[1])"`` or ``"empty → zeros"``."""
+    if not rows:
+        return "empty → zeros"
+    terms = [f"w[{r}]" for r in rows]
+    if weights is not None:
+        terms = [f"{w:g}·{t}" for w, t in zip(weights, terms, strict=True)]
+    shown = terms if len(terms) <= MAX_TERMS else [*terms[: MAX_TERMS - 1], "…"]
+    if mode == "max":
+        return f"max({', '.join(shown)})"
+    total = " + ".join(shown)
+    if mode == "mean":
+        return f"({total}) / {len(rows)}" if len(rows) > 1 else f"{total} / 1"
+    return total
+
+
+# -- the picture of bags -----------------------------------------------------------------------------
+
+
+def _place(fig: Figure, ax: Axes, left: float, top: float, xlim: tuple[float, float], ylim: tuple[float, float],
+           unit_x: float = UNIT) -> None:
+    """Put ``ax`` at ``left``, ``top`` (inches) with one data unit = ``unit_x`` wide and ``UNIT`` high."""
+    fig_w, fig_h = fig.get_size_inches()
+    width, height = (xlim[1] - xlim[0]) * unit_x, (ylim[0] - ylim[1]) * UNIT
+    ax.set_position((left / fig_w, 1 - (top + height) / fig_h, width / fig_w, height / fig_h))
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("auto")
+
+
+def _draw_stream(ax: Axes, flat: np.ndarray, bounds: np.ndarray, *, padding_idx: int | None,
+                 words: Sequence[str] | None, weights: np.ndarray | None) -> tuple[float, float]:
+    """The index stream as a row of cells, a bracket over each bag; returns the y limits used."""
+    in_a_bag = np.zeros(flat.size, dtype=bool)
+    in_a_bag[bounds[0]:bounds[-1]] = True
+    for i, index in enumerate(flat):
+        color = PADDING if index == padding_idx else HIGHLIGHT if in_a_bag[i] else NEUTRAL
+        ax.add_patch(Rectangle((i, 0), 1, 1, facecolor=color, edgecolor="white", linewidth=1.5))
+        text = f"{index}" if words is None else f"{index}\n{words[index]}"
+        ax.text(i + 0.5, 0.5, text, ha="center", va="center", fontsize=9 if words is None else 8, color=INK)
+        ax.text(i + 0.5, 1.1, str(i), ha="center", va="top", fontsize=7, color=INK, alpha=0.7)
+    labels = [("bags", -0.35), ("indices", 0.5), ("position", 1.25)]
+    bottom = 1.6
+    if weights is not None:
+        for i, w in enumerate(weights):
+            ax.add_patch(Rectangle((i, 1.6), 1, 0.8, facecolor=NEUTRAL, edgecolor="white", linewidth=1.5))
+            ax.text(i + 0.5, 2.0, f"{w:g}", ha="center", va="center", fontsize=8, color=INK)
+        labels.append(("weights", 2.0))
+        bottom = 2.5
+    for text, y in labels:
+        ax.text(-0.15, y, text, ha="right", va="center", fontsize=8, color=INK)
+    top = _draw_brackets(ax, bounds)
+    if bounds[-1] < flat.size:  # include_last_offset with indices after the last offset
+        _bracket(ax, bounds[-1], flat.size, -0.35, "in no bag", CHANGED, dashed=True)
+    ax.axis("off")
+    return bottom, top
+
+
+def _bracket(ax: Axes, start: float, end: float, y: float, label: str, color: str, dashed: bool = False) -> None:
+    """A bracket over cells ``start`` … ``end - 1`` (opening downwards), its label above it."""
+    style = "--" if dashed else "-"
+    x0, x1 = start + 0.08, end - 0.08
+    ax.plot([x0, x0, x1, x1], [-0.05, y, y, -0.05], color=color, linewidth=1.6, linestyle=style,
+            solid_capstyle="butt")
+    ax.text((start + end) / 2, y - 0.08, label, ha="center", va="bottom", fontsize=8, color=color)
+
+
+def _draw_brackets(ax: Axes, bounds: np.ndarray) -> float:
+    """One bracket per bag; empty bags are one red mark at their offset ("bags 1, 2: empty"). Returns the top y."""
+    empty_at: dict[int, list[int]] = {}
+    for b, (start, end) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        if end > start:
+            _bracket(ax, start, end, -0.35, f"bag {b}", INK)
+        else:
+            empty_at.setdefault(int(start), []).append(b)
+    for start, bags in empty_at.items():
+        name = f"bag {bags[0]}" if len(bags) == 1 else f"bags {', '.join(map(str, bags))}"
+        ax.plot([start, start], [-0.05, -0.9], color=CHANGED, linewidth=1.6)
+        ax.text(start, -0.95, f"{name}: empty", ha="center", va="bottom", fontsize=8, color=CHANGED)
+    return -1.35 if empty_at else -0.9
+
+
+def draw_bags(
+    indices: Any,
+    weight: Any,
+    offsets: Any = None,
+    mode: str = "mean",
+    *,
+    per_sample_weights: Any = None,
+    include_last_offset: bool = False,
+    padding_idx: int | None = None,
+    words: Sequence[str] | None = None,
+    title: str | None = None,
+    fmt: str = "{:.2f}",
+) -> Figure:
+    """Draw ``embedding_bag``: the index stream with a bracket over each bag → the table → one row per bag.
+
+    Parameters
+    ----------
+    indices : array_like of int, shape (N,) with ``offsets``, or (B, L) without
+        As for :func:`lookup_lib.bag.embedding_bag` (2-D: each row is a bag; drawn flattened).
+    weight : array_like of float, shape (V, D)
+    offsets, mode, per_sample_weights, include_last_offset, padding_idx
+        As for :func:`lookup_lib.bag.embedding_bag`, which checks them (and raises its errors).
+    words : sequence of str, optional
+        ``words[k]`` is written under index k and beside row k of the table.
+    title : str, optional
+    fmt : str, default "{:.2f}"
+        Format of the numbers in the table and the outputs.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panels labelled ``"stream"`` (index cells: orange in a bag, grey = ``padding_idx``, skipped;
+        white = after the last offset, in no bag), ``"table"`` (the rows the bags use in orange) and
+        ``"bags"`` (the (B, D) output, each row followed by its reduction, e.g. ``(w[3] + w[1]) / 2``).
+
+    Examples
+    --------
+    >>> fig = draw_bags([0, 2, 1, 1, 2], np.eye(3), offsets=[0, 2], mode="sum")
+    >>> sorted(ax.get_label() for ax in fig.axes)
+    ['bags', 'stream', 'table']
+    """
+    table = as_weight(weight)
+    out = embedding_bag(indices, table, offsets, mode=mode, per_sample_weights=per_sample_weights,
+                        include_last_offset=include_last_offset, padding_idx=padding_idx)  # (B, D), validates
+    idx = as_indices(indices)
+    flat = idx.reshape(-1)
+    bounds = bag_bounds(idx, offsets, include_last_offset)
+    pad = None if padding_idx is None else padding_idx % table.shape[0]
+    psw = None if per_sample_weights is None else np.asarray(from_torch(per_sample_weights), dtype=float).reshape(-1)
+
+    fig = new_figure(1, 1)
+    fig.set_layout_engine("none")  # panels are placed by hand, so that every cell has one size
+    ax_stream, ax_table, ax_bags = (fig.add_subplot(label=name) for name in ("stream", "table", "bags"))
+    bottom, top = _draw_stream(ax_stream, flat, bounds, padding_idx=pad, words=words, weights=psw)
+
+    used = sorted({int(i) for i in flat[bounds[0]:bounds[-1]] if i != pad})
+    row_names = [str(k) if words is None else f"{k} {words[k]}" for k in range(table.shape[0])]
+    draw_table(ax_table, table, highlight_rows=used, row_colors={} if pad is None else {pad: PADDING},
+               row_labels=row_names, title=f"weight {table.shape}", fmt=fmt, max_rows=MAX_TABLE_ROWS)
+    formulas = []
+    for b in range(out.shape[0]):
+        members = [i for i in range(bounds[b], bounds[b + 1]) if flat[i] != pad]
+        formulas.append(_bag_formula([int(flat[i]) for i in members], mode, None if psw is None else psw[members]))
+    draw_table(ax_bags, out, row_labels=[f"bag {b}" for b in range(out.shape[0])],
+               row_colors=dict.fromkeys(range(out.shape[0]), OUTPUT), title=f"{mode} of each bag {out.shape}",
+               fmt=fmt, max_rows=max(out.shape[0], 1))
+    for b, text in enumerate(formulas):
+        ax_bags.text(table.shape[1] + 0.2, b + 0.5, f"← {text}", ha="left", va="center", fontsize=8, color=INK)
+
+    _lay_out(fig, ax_stream, ax_table, ax_bags, stream=(flat.size, top, bottom), words=words,
+             table_rows=min(table.shape[0], MAX_TABLE_ROWS) + (table.shape[0] > MAX_TABLE_ROWS),
+             dim=table.shape[1], num_bags=out.shape[0], label_width=max(len(n) for n in row_names),
+             formula_width=max((len(f) for f in formulas), default=0), title=title)
+    return fig
+
+
+def _lay_out(fig: Figure, ax_stream: Axes, ax_table: Axes, ax_bags: Axes, *, stream: tuple[int, float, float],
+             words: Sequence[str] | None, table_rows: int, dim: int, num_bags: int, label_width: int,
+             formula_width: int, title: str | None) -> None:
+    """Size the figure: the stream on top, the table and the bag outputs side by side below it."""
+    n, top, bottom = stream
+    cell_x = UNIT * max(1.0, 0.16 * max((len(w) for w in words), default=0)) if words else UNIT
+    stream_xlim = (-1.5 * UNIT / cell_x, max(n, 1) + 0.6)
+    table_xlim = (-0.2 - 0.16 * label_width, dim + 0.1)
+    bags_xlim = (-1.3, dim + 0.4 + 0.15 * formula_width)
+    table_ylim, bags_ylim = (table_rows + 0.1, -0.1), (max(num_bags, 1) + 0.1, -0.1)
+    widths = [(stream_xlim[1] - stream_xlim[0]) * cell_x,
+              (table_xlim[1] - table_xlim[0]) * UNIT + 0.3 + (bags_xlim[1] - bags_xlim[0]) * UNIT]
+    title_h = 0.45 if title else 0.0
+    stream_h = (bottom - top) * UNIT
+    lower_h = max(table_ylim[0] - table_ylim[1], bags_ylim[0] - bags_ylim[1]) * UNIT
+    fig.set_size_inches(max(widths) + 2 * MARGIN, title_h + stream_h + GAP + lower_h + 2 * MARGIN)
+    _place(fig, ax_stream, MARGIN, MARGIN + title_h, stream_xlim, (bottom, top), unit_x=cell_x)
+    lower_top = MARGIN + title_h + stream_h + GAP
+    _place(fig, ax_table, MARGIN, lower_top, table_xlim, table_ylim)
+    _place(fig, ax_bags, MARGIN + (table_xlim[1] - table_xlim[0]) * UNIT + 0.3, lower_top, bags_xlim, bags_ylim)
+    if title:
+        fig.suptitle(title, fontsize=11, color=INK, y=1 - MARGIN / fig.get_size_inches()[1], va="top")
+
+
+# -- what a bag saves: time and bytes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BagCost:
+    """Time and bytes of ``embedding_bag(mode="sum")`` and of ``embedding(...)`` then ``.sum(1)``.
+
+    Attributes
+    ----------
+    num_bags, bag_size, vocab_size, dim : int
+        B bags of L indices each, into a (V, D) float32 table.
+    bag_seconds, lookup_sum_seconds : float
+        Median wall-clock time of one forward call of each (no autograd).
+    bag_bytes, lookup_sum_bytes : int
+        Bytes of the tensors each one makes (from the sizes of those tensors in a CPU run):
+        the bag's output (B, D) and its bookkeeping; the lookup's (B, L, D) rows and the (B, D) sum.
+    """
+
+    num_bags: int
+    bag_size: int
+    vocab_size: int
+    dim: int
+    bag_seconds: float
+    lookup_sum_seconds: float
+    bag_bytes: int
+    lookup_sum_bytes: int
+
+    @property
+    def time_ratio(self) -> float:
+        """How many times longer embedding + sum took."""
+        return self.lookup_sum_seconds / self.bag_seconds
+
+    @property
+    def memory_ratio(self) -> float:
+        """How many times more bytes embedding + sum made."""
+        return self.lookup_sum_bytes / self.bag_bytes
+
+
+def _made_bytes(weight: Any, indices: Any) -> tuple[int, int]:
+    """Bytes made on CPU by embedding_bag(sum) and by embedding + sum, from the tensors' sizes."""
+    import torch
+    import torch.nn.functional as F
+
+    weight, indices = weight.cpu(), indices.cpu()
+    rows = F.embedding(indices, weight)  # (B, L, D): the intermediate
+    total = rows.sum(dim=1)  # (B, D)
+    num_bags, bag_size = indices.shape
+    offsets = torch.arange(0, num_bags * bag_size, bag_size)  # (B,): what F.embedding_bag makes for 2-D input
+    # F.embedding_bag calls this op: output (B, D) plus bookkeeping (offset2bag, bag_size, max_indices)
+    made = torch.ops.aten._embedding_bag_forward_only(weight, indices.reshape(-1), offsets, False, 0)
+    return offsets.nbytes + sum(t.nbytes for t in made), rows.nbytes + total.nbytes
+
+
+def measure_bag_vs_lookup_sum(
+    num_bags: int = 1024,
+    bag_size: int = 64,
+    vocab_size: int = 50_000,
+    dim: int = 128,
+    device: str = "cpu",
+    repeats: int = 10,
+    seed: int = 0,
+) -> BagCost:
+    """Time ``F.embedding_bag(idx, w, mode="sum")`` against ``F.embedding(idx, w).sum(dim=1)``, side by side.
+
+    A float32 table (V, D) and B bags of L indices, shape (B, L), are drawn from a
+    ``torch.Generator`` seeded with ``seed``. After one warm-up call of each, the two run
+    alternately ``repeats`` times (a busy moment of the machine hits both) under ``torch.no_grad()``;
+    the record keeps the median of each. The bytes come from the sizes of the tensors each one
+    makes in a CPU run, so they are the same on every machine.
+
+    Parameters
+    ----------
+    num_bags, bag_size, vocab_size, dim : int
+        B, L, V and D.
+    device : str, default "cpu"
+        Where to time ("cpu", "cuda", ...); on CUDA the timer waits for the GPU.
+    repeats : int, default 10
+        Timed calls of each (>= 1).
+    seed : int, default 0
+
+    Returns
+    -------
+    BagCost
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1, got {repeats}")
+    import torch
+    import torch.nn.functional as F
+
+    gen = torch.Generator().manual_seed(seed)
+    weight = torch.randn(vocab_size, dim, generator=gen)
+    indices = torch.randint(0, vocab_size, (num_bags, bag_size), generator=gen)
+    bag_bytes, lookup_sum_bytes = _made_bytes(weight, indices)
+    weight, indices = weight.to(device), indices.to(device)
+    calls = {
+        "bag": lambda: F.embedding_bag(indices, weight, mode="sum"),  # (B, D), no (B, L, D) in between
+        "lookup_sum": lambda: F.embedding(indices, weight).sum(dim=1),  # (B, L, D) → (B, D)
+    }
+    synchronize = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    with torch.no_grad():
+        for call in calls.values():
+            call()  # warm-up
+        for _ in range(repeats):
+            for name, call in calls.items():
+                synchronize()
+                start = time.perf_counter()
+                call()
+                synchronize()
+                times[name].append(time.perf_counter() - start)
+    return BagCost(num_bags, bag_size, vocab_size, dim, statistics.median(times["bag"]),
+                   statistics.median(times["lookup_sum"]), bag_bytes, lookup_sum_bytes)
+
+
+# -- a classifier's results ---------------------------------------------------------------------------
+
+
+def confusion_matrix(true: Any, predicted: Any, num_classes: int) -> np.ndarray:
+    """Counts of (true class, predicted class) pairs.
+
+    Parameters
+    ----------
+    true, predicted : array_like of int, shape (S,)
+        Class indices in ``[0, num_classes)``.
+    num_classes : int
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (C, C)
+        ``m[t, p]`` = how many examples of class t were predicted as p; the diagonal is correct.
+
+    Examples
+    --------
+    >>> confusion_matrix([0, 0, 1, 2], [0, 1, 1, 2], 3)
+    array([[1, 1, 0],
+           [0, 1, 0],
+           [0, 0, 1]])
+    """
+    t = np.asarray(from_torch(true), dtype=np.int64).reshape(-1)
+    p = np.asarray(from_torch(predicted), dtype=np.int64).reshape(-1)
+    if t.shape != p.shape:
+        raise ValueError(f"true and predicted must have the same length, got {t.size} and {p.size}")
+    for name, values in (("true", t), ("predicted", p)):
+        if values.size and (values.min() < 0 or values.max() >= num_classes):
+            raise ValueError(f"{name} classes must lie in [0, {num_classes}), got {values.min()}..{values.max()}")
+    return np.bincount(t * num_classes + p, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+
+
+def plot_confusion(matrix: Any, labels: Sequence[str], title: str | None = None) -> Figure:
+    """Draw a confusion matrix: rows = true class, columns = predicted class, counts written in.
+
+    Parameters
+    ----------
+    matrix : array_like of int, shape (C, C)
+        From :func:`confusion_matrix`.
+    labels : sequence of str, length C
+    title : str, optional
+        Default: the accuracy, ``"accuracy 152/160 = 95.0%"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes labelled ``"confusion"``: correct cells in ``OUTPUT``, mistakes in ``CHANGED``,
+        empty cells in ``NEUTRAL``; the texts are the counts.
+    """
+    m = np.asarray(matrix)
+    if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] != len(labels):
+        raise ValueError(f"matrix must be (C, C) with C = len(labels) = {len(labels)}, got shape {m.shape}")
+    c = m.shape[0]
+    fig = new_figure(1.2 + 0.9 * c + 0.8, 1.0 + 0.6 * c + 0.9)
+    ax = fig.add_subplot(label="confusion")
+    for t in range(c):
+        for p in range(c):
+            color = NEUTRAL if m[t, p] == 0 else OUTPUT if t == p else CHANGED
+            ax.add_patch(Rectangle((p, t), 1, 1, facecolor=color, edgecolor="white", linewidth=2))
+            ax.text(p + 0.5, t + 0.5, str(int(m[t, p])), ha="center", va="center", fontsize=10, color=INK)
+    ax.set_xlim(0, c)
+    ax.set_ylim(c, 0)
+    ax.set_xticks(np.arange(c) + 0.5, labels, fontsize=9, color=INK, rotation=20, ha="right")
+    ax.set_yticks(np.arange(c) + 0.5, labels, fontsize=9, color=INK)
+    ax.set_xlabel("predicted topic", color=INK)
+    ax.set_ylabel("true topic", color=INK)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    total, correct = int(m.sum()), int(np.trace(m))
+    default = f"accuracy {correct}/{total} = {100 * correct / max(total, 1):.1f}%"
+    ax.set_title(title or default, fontsize=10, color=INK)
+    return fig
+
+
+def plot_top_words(scores: Any, words: Sequence[str], classes: Sequence[str], k: int = 6,
+                   skip: Sequence[str] = ()) -> Figure:
+    """For each class, the ``k`` words with the highest score, as horizontal bars.
+
+    Parameters
+    ----------
+    scores : array_like of float, shape (V, C)
+        ``scores[w, c]``: how strongly word w points to class c (e.g. the logits of a one-word bag).
+    words : sequence of str, length V
+    classes : sequence of str, length C
+    k : int, default 6
+    skip : sequence of str
+        Words never shown (e.g. ``"<pad>"``, ``"<unk>"``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per class, labelled with the class name; its bars are the top words, best on top.
+    """
+    s = np.asarray(from_torch(scores), dtype=float)
+    if s.shape != (len(words), len(classes)):
+        raise ValueError(f"scores must have shape (len(words), len(classes)) = {(len(words), len(classes))}, "
+                         f"got {s.shape}")
+    allowed = np.array([w not in set(skip) for w in words])
+    fig = new_figure(2.4 * len(classes) + 0.4, 0.35 * k + 1.0)
+    axes = fig.subplots(1, len(classes), squeeze=False)[0]
+    for c, (ax, name) in enumerate(zip(axes, classes, strict=True)):
+        ax.set_label(name)
+        candidates = np.flatnonzero(allowed)
+        best = candidates[np.argsort(-s[candidates, c], kind="stable")[:k]]
+        ax.barh(np.arange(best.size), s[best, c], color=OUTPUT)
+        ax.set_yticks(np.arange(best.size), [words[w] for w in best], fontsize=9, color=INK)
+        ax.invert_yaxis()
+        ax.set_title(name, fontsize=10, color=INK)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_facecolor(NEUTRAL)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+    fig.supxlabel("score of a one-word bag for the topic", fontsize=9, color=INK)
+    return fig

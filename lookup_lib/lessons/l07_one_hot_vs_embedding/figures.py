@@ -1,0 +1,410 @@
+"""Figures and tables of lesson 07: one-hot inputs or an embedding?
+
+NumPy and matplotlib only (no torch): the results of the lesson's ``experiments`` come in as
+arrays, or as its ``Evaluation`` records (read by attribute).
+
+- :func:`model_costs` / :func:`cost_table`: parameters and memory of the two models, by formula;
+  :func:`plot_model_costs` draws them against N (the figure of ``ChoiceExplorer``).
+- :func:`plot_accuracy_by_frequency`: accuracy of each model, products grouped by how often they
+  occurred in training.
+- :func:`plot_learned_vectors`: the learned embedding rows, one panel per frequency range,
+  coloured by the hidden group (:func:`pca_2d` first when D > 2).
+- :func:`plot_category_scores`: a one-hot model's table of scores, one cell per (category,
+  customer type), coloured by the rule it should have learned.
+
+Drawn artists carry ids tests can find: bars ``"bar:{model}:{bucket}"``, scatter groups
+``"points:{panel}:{group}"``, cost lines ``"onehot"`` / ``"embedding"`` on the axes labelled
+``"params"`` and ``"input"``, score cells ``"cell:{row},{col}"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from lookup_lib.lessons.kit.projection import pca
+from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, new_figure
+from lookup_lib.lessons.kit.tables import format_bytes, text_table
+
+__all__ = [
+    "ModelCost",
+    "cost_table",
+    "model_costs",
+    "pca_2d",
+    "plot_accuracy_by_frequency",
+    "plot_category_scores",
+    "plot_learned_vectors",
+    "plot_model_costs",
+]
+
+# One colour per model in the order given: one-hot as in lesson 02's cost plot, then the embeddings.
+MODEL_COLORS = [HIGHLIGHT, OUTPUT, "#3a7d44", "#6a4c93"]
+GROUP_COLORS = [matplotlib.colormaps["tab10"](k) for k in range(10)]
+PANELS: tuple[tuple[int, int | None], ...] = ((0, 0), (1, 2), (3, None))
+
+
+# -- what the two models cost --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ModelCost:
+    """Parameters and memory of ``one_hot → Linear(N, C)`` and ``Embedding(N, D) → Linear(D, C)``.
+
+    Attributes
+    ----------
+    num_items, dim, num_outputs, batch : int
+        N, D, C and the batch size B.
+    """
+
+    num_items: int
+    dim: int
+    num_outputs: int
+    batch: int
+
+    @property
+    def onehot_params(self) -> int:
+        """``N·C + C``: the (C, N) weight and the bias."""
+        return self.num_items * self.num_outputs + self.num_outputs
+
+    @property
+    def embedding_params(self) -> int:
+        """``N·D + D·C + C``: the (N, D) table, the (C, D) weight and the bias."""
+        return self.num_items * self.dim + self.dim * self.num_outputs + self.num_outputs
+
+    @property
+    def onehot_input_bytes(self) -> int:
+        """One batch of float32 one-hot vectors, shape (B, N): ``4·B·N`` bytes."""
+        return 4 * self.batch * self.num_items
+
+    @property
+    def index_input_bytes(self) -> int:
+        """One batch of int64 indices, shape (B,): ``8·B`` bytes."""
+        return 8 * self.batch
+
+
+def model_costs(num_items: int, dim: int, num_outputs: int, batch: int) -> ModelCost:
+    """:class:`ModelCost` for N categories, embedding dimension D, C outputs and batch size B.
+
+    Examples
+    --------
+    >>> cost = model_costs(num_items=50_000, dim=64, num_outputs=16, batch=32)
+    >>> cost.onehot_params, cost.embedding_params, cost.onehot_input_bytes, cost.index_input_bytes
+    (800016, 3201040, 6400000, 256)
+    """
+    for name, value in (("num_items", num_items), ("dim", dim), ("num_outputs", num_outputs), ("batch", batch)):
+        if int(value) != value or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return ModelCost(int(num_items), int(dim), int(num_outputs), int(batch))
+
+
+def cost_table(num_items: Sequence[int], dim: int, num_outputs: int, batch: int) -> str:
+    """Parameters (with their float32 bytes) and one batch of input for both models, one line per N.
+
+    Examples
+    --------
+    >>> print(cost_table([10, 1000], dim=2, num_outputs=16, batch=500))
+    N (categories)  one-hot params  (bytes)  embedding params  (bytes)  one-hot batch (500, N)  indices (500,)
+                10             176    704 B                68    272 B                 20.0 kB          4.0 kB
+             1,000          16,016  64.1 kB             2,048   8.2 kB                  2.0 MB          4.0 kB
+    """
+    header = ["N (categories)", "one-hot params", "(bytes)", "embedding params", "(bytes)",
+              f"one-hot batch ({batch}, N)", f"indices ({batch},)"]
+    rows = []
+    for n in num_items:
+        c = model_costs(n, dim, num_outputs, batch)
+        rows.append([f"{n:,}", f"{c.onehot_params:,}", format_bytes(4 * c.onehot_params),
+                     f"{c.embedding_params:,}", format_bytes(4 * c.embedding_params),
+                     format_bytes(c.onehot_input_bytes), format_bytes(c.index_input_bytes)])
+    return text_table(header, rows)
+
+
+def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
+                     grid: Sequence[int] = tuple(10**k for k in range(1, 8))) -> Figure:
+    """Parameters and one batch's input of both models against N (log-log), with N = ``num_items`` marked.
+
+    Parameters
+    ----------
+    num_items : int
+        The N marked on both panels; its exact numbers are in the panels' titles.
+    dim, num_outputs, batch : int
+        D, C and B (fixed along the curves).
+    grid : sequence of int
+        The N values the curves pass through (``num_items`` is added).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Axes labelled "params" and "input", each with lines whose gids are "onehot" and "embedding", and
+        the markers at N = ``num_items`` with gids "here:onehot" and "here:embedding".
+    """
+    here = model_costs(num_items, dim, num_outputs, batch)
+    ns = np.array(sorted({*map(int, grid), here.num_items}), dtype=np.int64)
+    costs = [model_costs(int(n), dim, num_outputs, batch) for n in ns]
+    fig = new_figure(10, 4.3)
+    panels = [
+        ("params", "parameters", "onehot_params", "embedding_params",
+         (f"one_hot → Linear(N, {num_outputs})", f"Embedding(N, {dim}) → Linear({dim}, {num_outputs})")),
+        ("input", "bytes of one input batch", "onehot_input_bytes", "index_input_bytes",
+         (f"one-hot floats ({batch}, N)", f"int64 indices ({batch},)")),
+    ]
+    for i, (name, ylabel, onehot_attr, emb_attr, labels) in enumerate(panels):
+        ax = fig.add_subplot(1, 2, i + 1, label=name)
+        for attr, color, style, label, gid in ((onehot_attr, HIGHLIGHT, "s--", labels[0], "onehot"),
+                                               (emb_attr, OUTPUT, "o-", labels[1], "embedding")):
+            values = np.array([getattr(c, attr) for c in costs], dtype=float)
+            ax.plot(ns, values, style, color=color, linewidth=2, markersize=4, label=label, gid=gid)
+            ax.plot([here.num_items], [getattr(here, attr)], "o", color=color, markersize=10, markeredgecolor=INK,
+                    gid=f"here:{gid}")
+        ax.axvline(here.num_items, color=PADDING, linewidth=1, zorder=0)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("N, the number of categories", color=INK)
+        ax.set_ylabel(ylabel, color=INK)
+        ax.minorticks_off()  # a log axis's minor ticks cost most of the drawing time: the widget redraws fast
+        ax.grid(True, which="major", color="#dddddd", linewidth=0.8)
+        ax.legend(loc="upper left", fontsize=9, frameon=False)
+        ax.set_xlim(ns[0] / 2, ns[-1] * 2)
+    left, right = fig.axes
+    at = f"at N = {here.num_items:,}:"
+    left.set_title(f"parameters (C = {num_outputs} outputs, D = {dim})\n{at} one-hot {here.onehot_params:,}, "
+                   f"embedding {here.embedding_params:,}", fontsize=10, color=INK)
+    right.set_title(f"input of one batch (B = {batch})\n{at} one-hot {format_bytes(here.onehot_input_bytes)}, "
+                    f"indices {format_bytes(here.index_input_bytes)}", fontsize=10, color=INK)
+    return fig
+
+
+# -- accuracy by frequency -----------------------------------------------------------------------------------
+def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, title: str | None = None) -> Figure:
+    """Grouped bars: each model's accuracy for products seen never, rarely, ..., often in training.
+
+    Parameters
+    ----------
+    evaluations : {model name: Evaluation}
+        From the lesson's ``experiments.evaluate``, all on the same task (anything with
+        ``buckets``, ``bucket_sizes()`` and ``bucket_accuracy()`` will do).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes; bar ``b`` of model ``name`` has gid ``"bar:{name}:{b}"`` and height = its accuracy in %.
+    """
+    if not evaluations:
+        raise ValueError("plot_accuracy_by_frequency needs at least one evaluation")
+    first = next(iter(evaluations.values()))
+    labels = [label for label, _, _ in first.buckets]
+    sizes = first.bucket_sizes()
+    n_models, n_buckets = len(evaluations), len(labels)
+    width = 0.8 / n_models
+    fig = new_figure(1.6 + 1.5 * n_buckets + 0.3 * n_models * n_buckets, 4.2)
+    ax = fig.add_subplot()
+    x = np.arange(n_buckets)
+    for m, (name, evaluation) in enumerate(evaluations.items()):
+        accuracy = 100 * np.asarray(evaluation.bucket_accuracy(), dtype=float)
+        offsets = x - 0.4 + width * (m + 0.5)
+        bars = ax.bar(offsets, np.nan_to_num(accuracy), width=width * 0.92, color=MODEL_COLORS[m % len(MODEL_COLORS)],
+                      edgecolor="white", label=name)
+        for b, (bar, value) in enumerate(zip(bars, accuracy, strict=True)):
+            bar.set_gid(f"bar:{name}:{b}")
+            if not np.isnan(value):
+                ax.text(bar.get_x() + bar.get_width() / 2, value + 1, f"{value:.0f}", ha="center", va="bottom",
+                        fontsize=8, color=INK)
+    ax.axhline(50, color=INK, linestyle=":", linewidth=1)
+    ax.text(n_buckets - 0.45, 51, "coin flip", ha="right", va="bottom", fontsize=8, color=INK)
+    ax.set_xticks(x, [f"{label}\n({size:,} products)" for label, size in zip(labels, sizes, strict=True)])
+    ax.set_xlabel("times the product occurred in training", color=INK)
+    ax.set_ylabel("predictions that match the rule (%)", color=INK)
+    ax.set_ylim(0, 109)
+    ax.set_xlim(-0.6, n_buckets - 0.4)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="outside right upper", fontsize=9, frameon=False)
+    if title:
+        ax.set_title(title, fontsize=11, color=INK)
+    return fig
+
+
+# -- the learned vectors -------------------------------------------------------------------------------------
+def pca_2d(vectors: Any) -> np.ndarray:
+    """Project rows onto their first two principal components (NumPy SVD), shape (N, 2), float64.
+
+    The rows are centred first. Each component's sign is fixed so that its largest loading is
+    positive, so the picture does not flip between runs. Rows of length 1 get a zero second column.
+
+    Parameters
+    ----------
+    vectors : array_like of float, shape (N, D)
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (N, 2)
+
+    Examples
+    --------
+    >>> points = pca_2d(np.array([[0.0, 0, 0], [2, 0, 0], [0, 1, 0], [2, 1, 0]]))
+    >>> points.round(6) + 0.0
+    array([[-1. , -0.5],
+           [ 1. , -0.5],
+           [-1. ,  0.5],
+           [ 1. ,  0.5]])
+    """
+    x = np.asarray(vectors, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"pca_2d needs a 2-D array of row vectors, got shape {x.shape}")
+    if x.shape[1] == 1:
+        return np.column_stack([x[:, 0] - x[:, 0].mean(), np.zeros(len(x))])
+    return pca(x, 2)[0]
+
+
+def plot_learned_vectors(
+    vectors: Any,
+    group: Any,
+    counts: Any,
+    *,
+    panels: Sequence[tuple[int, int | None]] = PANELS,
+    group_name: str = "group",
+    title: str | None = None,
+) -> Figure:
+    """The rows of a learned table as points, one panel per range of training counts, coloured by group.
+
+    With D = 2 the points are the rows themselves; with D > 2 they are the rows' first two
+    principal components (:func:`pca_2d`, fitted on all rows). All panels have the same limits.
+    In the last panel each group's mean point carries the group's number.
+
+    Parameters
+    ----------
+    vectors : array_like of float, shape (N, D)
+        The embedding table, e.g. ``EmbeddingModel.vectors()``.
+    group : array_like of int, shape (N,)
+        Each row's hidden group (at most 10 groups).
+    counts : array_like of int, shape (N,)
+        How often each row was used in training.
+    panels : sequence of (lowest, highest or None)
+        The count range of each panel.
+    group_name : str
+        What a group is called in the legend ("department").
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per panel; the points of group k in panel p are a collection with gid ``"points:{p}:{k}"``.
+    """
+    table = np.asarray(vectors, dtype=np.float64)
+    group = np.asarray(group)
+    counts = np.asarray(counts)
+    if table.ndim != 2 or group.shape != (len(table),) or counts.shape != (len(table),):
+        raise ValueError(f"need vectors (N, D) with group (N,) and counts (N,), got {table.shape}, {group.shape}, "
+                         f"{counts.shape}")
+    if group.max(initial=0) >= len(GROUP_COLORS):
+        raise ValueError(f"at most {len(GROUP_COLORS)} groups can be coloured apart, got {group.max() + 1}")
+    dim = table.shape[1]
+    points = table if dim == 2 else pca_2d(table)
+    fig = new_figure(3.9 * len(panels) + 1.6, 4.3)
+    axes = np.atleast_1d(fig.subplots(1, len(panels)))
+    low_corner, high_corner = points.min(axis=0), points.max(axis=0)
+    margin = 0.05 * float((high_corner - low_corner).max(initial=0.0)) + 1e-9
+    groups = np.unique(group)
+    for p, (ax, (low, high)) in enumerate(zip(axes, panels, strict=True)):
+        inside = (counts >= low) & (counts <= (high if high is not None else counts.max(initial=0)))
+        for k in groups:
+            rows = inside & (group == k)
+            ax.scatter(points[rows, 0], points[rows, 1], s=12, color=GROUP_COLORS[k], alpha=0.75, linewidths=0,
+                       gid=f"points:{p}:{k}")
+        ax.set_title(f"{_range_text(low, high)} ({int(inside.sum()):,} rows)", fontsize=10, color=INK)
+        ax.set_xlim(low_corner[0] - margin, high_corner[0] + margin)
+        ax.set_ylim(low_corner[1] - margin, high_corner[1] + margin)
+        ax.set_aspect("equal")
+        ax.axhline(0, color=PADDING, linewidth=0.8, zorder=0)
+        ax.axvline(0, color=PADDING, linewidth=0.8, zorder=0)
+        ax.tick_params(labelsize=8)
+        ax.set_xlabel("dimension 0" if dim == 2 else "principal component 1", fontsize=9, color=INK)
+    axes[0].set_ylabel("dimension 1" if dim == 2 else "principal component 2", fontsize=9, color=INK)
+    _label_group_means(axes[-1], points, group, inside)
+    fig.legend(handles=[Line2D([], [], marker="o", linestyle="", color=GROUP_COLORS[k], label=f"{group_name} {k}")
+                        for k in groups], loc="outside right upper", fontsize=9, frameon=False)
+    source = f"the rows of the (N, {dim}) table" if dim == 2 else f"the (N, {dim}) table, PCA to 2-D"
+    fig.suptitle(title or f"What the embedding learned: {source}", fontsize=11, color=INK)
+    return fig
+
+
+def _range_text(low: int, high: int | None) -> str:
+    if high == low == 0:
+        return "never seen"
+    if high is None:
+        return f"seen {low}+ times"
+    return f"seen {low} time" if high == low == 1 else f"seen {low}–{high} times"
+
+
+def _label_group_means(ax: Any, points: np.ndarray, group: np.ndarray, inside: np.ndarray) -> None:
+    for k in np.unique(group[inside]):
+        x, y = points[inside & (group == k)].mean(axis=0)
+        ax.text(x, y, str(k), ha="center", va="center", fontsize=10, fontweight="bold", color=INK,
+                bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": GROUP_COLORS[k]})
+
+
+# -- a one-hot model's table of scores -----------------------------------------------------------------------
+def plot_category_scores(
+    scores: Any,
+    truth: Any,
+    *,
+    row_labels: Sequence[str] | None = None,
+    col_labels: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One cell per (category, output): the model's score written in it, the rule as its colour.
+
+    Filled ``OUTPUT`` where the rule says yes, ``NEUTRAL`` where it says no; a score whose sign
+    disagrees with the rule gets a ``CHANGED`` frame.
+
+    Parameters
+    ----------
+    scores : array_like of float, shape (N, C)
+        E.g. a one-hot model's ``weight.T + bias``: its logit for each category and output.
+    truth : array_like of bool, shape (N, C)
+    row_labels, col_labels : sequence of str, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Cell (i, c) is a rectangle with gid ``"cell:{i},{c}"``; wrong cells have gid ``"wrong:{i},{c}"`` too
+        (their frame).
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    truth = np.asarray(truth, dtype=bool)
+    if scores.ndim != 2 or scores.shape != truth.shape:
+        raise ValueError(f"scores and truth must be 2-D arrays of the same shape, got {scores.shape} and {truth.shape}")
+    n_rows, n_cols = scores.shape
+    row_labels = list(row_labels) if row_labels is not None else [f"category {i}" for i in range(n_rows)]
+    col_labels = list(col_labels) if col_labels is not None else [str(c) for c in range(n_cols)]
+    fig = new_figure(0.55 * n_cols + 1.6, 0.5 * n_rows + 1.4)
+    ax = fig.add_subplot()
+    for i in range(n_rows):
+        for c in range(n_cols):
+            ax.add_patch(Rectangle((c, i), 1, 1, facecolor=OUTPUT if truth[i, c] else NEUTRAL, edgecolor="white",
+                                   linewidth=1.5, gid=f"cell:{i},{c}"))
+            if (scores[i, c] > 0) != truth[i, c]:
+                ax.add_patch(Rectangle((c + 0.06, i + 0.06), 0.88, 0.88, fill=False, edgecolor=CHANGED, linewidth=2,
+                                       gid=f"wrong:{i},{c}"))
+            ax.text(c + 0.5, i + 0.5, f"{scores[i, c]:+.1f}", ha="center", va="center", fontsize=8, color=INK)
+    ax.set_xticks(np.arange(n_cols) + 0.5, col_labels, fontsize=8)
+    ax.set_yticks(np.arange(n_rows) + 0.5, row_labels, fontsize=9)
+    ax.tick_params(length=0)
+    ax.xaxis.set_ticks_position("top")
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ax.set_aspect("equal")
+    for side in ax.spines.values():
+        side.set_visible(False)
+    fig.legend(handles=[Patch(facecolor=OUTPUT, label="rule: yes"), Patch(facecolor=NEUTRAL, edgecolor=PADDING,
+                                                                           label="rule: no"),
+                        Patch(facecolor="white", edgecolor=CHANGED, linewidth=2, label="score has the wrong sign")],
+               loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=11, color=INK)
+    return fig

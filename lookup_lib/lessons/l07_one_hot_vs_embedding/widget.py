@@ -1,0 +1,68 @@
+"""Widget of lesson 07: slide the number of categories and the embedding dimension, watch the costs."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from lookup_lib.lessons.kit.widget import FigureWidget
+from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import ModelCost, model_costs, plot_model_costs
+
+__all__ = ["ChoiceExplorer"]
+
+NUM_ITEMS = (10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000)
+DIMS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+
+
+class ChoiceExplorer(FigureWidget):
+    """Parameters and input memory of ``one_hot → Linear`` and ``Embedding → Linear``, by formula.
+
+    Controls: ``num_items`` (N, the number of categories, on a log scale) and ``dim`` (D, the
+    embedding dimension). Every redraw is a formula and one figure: nothing is trained.
+
+    Parameters
+    ----------
+    num_items : int, default 1000
+        One of ``NUM_ITEMS``.
+    dim : int, default 2
+        One of ``DIMS``.
+    num_outputs : int, default 16
+        C, the outputs of the Linear layer (fixed).
+    batch : int, default 500
+        B, the batch whose input is measured (fixed).
+
+    Attributes
+    ----------
+    cost : ModelCost
+        The numbers the current figure marks.
+
+    Examples
+    --------
+    >>> w = ChoiceExplorer()
+    >>> w.controls["num_items"].value = 1_000_000
+    >>> w.cost.onehot_params, w.cost.embedding_params
+    (16000016, 2000048)
+    """
+
+    def __init__(self, num_items: int = 1_000, dim: int = 2, num_outputs: int = 16, batch: int = 500) -> None:
+        if num_items not in NUM_ITEMS:
+            raise ValueError(f"num_items must be one of {NUM_ITEMS}, got {num_items!r}")
+        if dim not in DIMS:
+            raise ValueError(f"dim must be one of {DIMS}, got {dim!r}")
+        self.num_outputs = num_outputs
+        self.batch = batch
+        self.cost: ModelCost = model_costs(num_items, dim, num_outputs, batch)  # checks num_outputs and batch
+        controls = {
+            "num_items": widgets.SelectionSlider(options=[(f"{n:,}", n) for n in NUM_ITEMS], value=num_items,
+                                                 description="N (categories)", style={"description_width": "initial"},
+                                                 continuous_update=False),
+            "dim": widgets.SelectionSlider(options=DIMS, value=dim, description="D (embedding dim)",
+                                           style={"description_width": "initial"}, continuous_update=False),
+        }
+        super().__init__(controls, caption=f"C = {num_outputs} outputs, batches of B = {batch}. The one-hot input "
+                                           "grows with N; the indices do not. Try D larger than C.")
+
+    def draw(self, num_items: int, dim: int) -> Figure:
+        """The cost curves for this D, with this N marked."""
+        self.cost = model_costs(num_items, dim, self.num_outputs, self.batch)
+        return plot_model_costs(num_items, dim, self.num_outputs, self.batch)

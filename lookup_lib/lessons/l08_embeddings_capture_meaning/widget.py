@@ -1,0 +1,71 @@
+"""Widget of lesson 08: pick a word, see its nearest neighbours and where it sits in a 2-D projection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from lookup_lib.checks import from_torch
+from lookup_lib.lessons.kit.widget import FigureWidget
+from lookup_lib.lessons.l08_embeddings_capture_meaning.figures import plot_word_neighbourhood
+
+__all__ = ["NeighbourExplorer"]
+
+
+class NeighbourExplorer(FigureWidget):
+    """Choose a word (``Dropdown``) and how many neighbours (``IntSlider``); see them as bars and on the map.
+
+    Everything is computed from the vectors given, once, at construction: the 2-D PCA projection
+    of all of them; each redraw only looks up the nearest neighbours of the chosen word (by
+    cosine similarity, in all D dimensions). Nothing is trained in a callback.
+
+    Parameters
+    ----------
+    vectors : array_like of float, shape (V, D) (a torch tensor is fine)
+    words : V words, one per row
+    groups : V group names (colours), optional
+    word : the word shown first (default: the first of ``words``)
+    k : int, default 8: how many neighbours at first
+
+    Attributes
+    ----------
+    points : numpy.ndarray, shape (V, 2): the PCA projection drawn on the right
+    neighbours : list of str: the neighbours shown now, most similar first
+    similarities : numpy.ndarray, shape (k,): their cosine similarity to the chosen word
+    """
+
+    def __init__(self, vectors: Any, words: Sequence[str], groups: Sequence[str] | None = None,
+                 word: str | None = None, k: int = 8) -> None:
+        # Imported here so that `import lookup_lib.widgets` stays free of torch (word2vec trains with it).
+        from lookup_lib.lessons.kit.projection import pca
+        from lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec import nearest
+
+        self._nearest = nearest
+        self.vectors = np.array(from_torch(vectors), dtype=np.float64)
+        self.words = list(words)
+        if self.vectors.ndim != 2 or len(self.vectors) != len(self.words):
+            raise ValueError(f"vectors must have shape ({len(self.words)}, D) for {len(self.words)} words, "
+                             f"got {self.vectors.shape}")
+        self.groups = list(groups) if groups is not None else None
+        self.points, _ = pca(self.vectors, 2)
+        self.neighbours: list[str] = []
+        self.similarities = np.zeros(0)
+        first = word if word is not None else self.words[0]
+        if first not in self.words:
+            raise ValueError(f"{first!r} is not one of the words given")
+        controls = {
+            "word": widgets.Dropdown(options=sorted(self.words), value=first, description="word"),
+            "k": widgets.IntSlider(value=k, min=1, max=min(15, len(self.words) - 1), description="neighbours"),
+        }
+        super().__init__(controls, caption="Neighbours are measured with cosine similarity in all dimensions; "
+                                           "the map on the right is only their 2-D shadow (PCA).")
+
+    def draw(self, word: str, k: int) -> Figure:
+        """Find the ``k`` nearest neighbours of ``word`` and draw them."""
+        indices, self.similarities = self._nearest(self.vectors, self.words.index(word), k)
+        self.neighbours = [self.words[i] for i in indices]
+        return plot_word_neighbourhood(word, self.neighbours, self.similarities, self.points, self.words, self.groups)

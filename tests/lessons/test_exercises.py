@@ -1,0 +1,580 @@
+"""The exercise checkers: they accept every correct formulation and name the usual mistakes.
+
+Each checker is run on the model solution, lookup_lib's reference and other correct
+implementations (loops, np.eye, np.add.at, comparisons, torch), and on a catalogue of plausible
+wrong answers; the printed feedback is asserted on (via capsys), because the feedback is the point.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import lookup_lib
+from lookup_lib.bag import embedding_bag
+from lookup_lib.exercises import check, exercises, hint, list_exercises, solution
+from lookup_lib.lessons.kit.exercise import FunctionExercise
+from lookup_lib.lessons.l02_one_hot_matmul.cost import multiply_adds
+from tests.lessons.test_exercises_applications import APPLICATION_CORRECT
+
+FUNCTIONS = [name for name in list_exercises() if isinstance(exercises()[name], FunctionExercise)]
+QUESTION_NAMES = [name for name in list_exercises() if name not in FUNCTIONS]
+
+# ---------------------------------------------------------------------------------------------
+# Correct answers
+# ---------------------------------------------------------------------------------------------
+
+
+def one_hot_loop(indices, num_classes):
+    indices = np.asarray(indices)
+    out = np.zeros((*indices.shape, num_classes), dtype=int)
+    for position in np.ndindex(indices.shape):
+        out[position + (indices[position],)] = 1
+    return out
+
+
+def one_hot_compare(indices, num_classes):
+    return np.asarray(indices)[..., None] == np.arange(num_classes)  # bools are fine
+
+
+def one_hot_torch(indices, num_classes):
+    return torch.nn.functional.one_hot(torch.as_tensor(indices, dtype=torch.int64), num_classes)
+
+
+def lookup_loop(indices, weight):
+    indices, weight = np.asarray(indices), np.asarray(weight)
+    out = np.zeros((*indices.shape, weight.shape[1]), dtype=weight.dtype)
+    for position in np.ndindex(indices.shape):
+        out[position] = weight[indices[position]]
+    return out
+
+
+def lookup_take(indices, weight):
+    return np.take(weight, indices, axis=0)
+
+
+def lookup_torch(indices, weight):
+    return torch.nn.functional.embedding(torch.as_tensor(indices), torch.as_tensor(weight))
+
+
+def matmul_compare(indices, weight):
+    weight = np.asarray(weight)
+    encoded = (np.asarray(indices)[..., None] == np.arange(weight.shape[0])).astype(weight.dtype)
+    return encoded @ weight
+
+
+def matmul_einsum(indices, weight):
+    weight = np.asarray(weight)
+    return np.einsum("...v,vd->...d", np.eye(weight.shape[0])[indices], weight)
+
+
+def backward_loop(grad_output, indices, num_embeddings, padding_idx=None, scale_grad_by_freq=False):
+    flat = np.asarray(indices).reshape(-1)
+    grads = np.asarray(grad_output).reshape(flat.size, grad_output.shape[-1])
+    out = np.zeros((num_embeddings, grads.shape[1]))
+    counts = {k: int((flat == k).sum()) for k in set(flat.tolist())}
+    for k, g in zip(flat, grads, strict=True):
+        if padding_idx is not None and k == padding_idx % num_embeddings:
+            continue
+        out[k] += g / counts[k] if scale_grad_by_freq else g
+    return out
+
+
+def backward_one_hot(grad_output, indices, num_embeddings, padding_idx=None, scale_grad_by_freq=False):
+    flat = np.asarray(indices).reshape(-1)
+    grads = np.asarray(grad_output, dtype=np.float64).reshape(flat.size, grad_output.shape[-1])
+    encoded = np.eye(num_embeddings)[flat]  # (N, V): the gradient of one_hot @ W is one_hot.T @ grad
+    if scale_grad_by_freq:
+        grads = grads / encoded.sum(axis=0)[flat][:, None]
+    grad_weight = encoded.T @ grads
+    if padding_idx is not None:
+        grad_weight[padding_idx] = 0.0
+    return grad_weight
+
+
+def backward_torch(grad_output, indices, num_embeddings, padding_idx=None, scale_grad_by_freq=False):
+    grad = torch.as_tensor(grad_output)
+    weight = torch.zeros(num_embeddings, grad.shape[-1], dtype=grad.dtype, requires_grad=True)
+    out = torch.nn.functional.embedding(
+        torch.as_tensor(indices), weight, padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq
+    )
+    out.backward(grad)
+    return weight.grad
+
+
+def renorm_vectorised(weight, indices, max_norm, norm_type=2.0):
+    rows = np.unique(indices)
+    norms = np.linalg.norm(weight[rows], ord=norm_type, axis=1)
+    too_long = norms > max_norm
+    weight[rows[too_long]] *= (max_norm / (norms[too_long] + 1e-7))[:, None]
+    return weight
+
+
+def renorm_loop_without_eps(weight, indices, max_norm, norm_type=2.0):
+    for k in sorted(set(np.asarray(indices).reshape(-1).tolist())):
+        row = np.abs(weight[k].astype(np.float64))
+        norm = row.max() if np.isinf(norm_type) else (row**norm_type).sum() ** (1 / norm_type)
+        if norm > max_norm:
+            weight[k] = weight[k] * (max_norm / norm)
+    return weight
+
+
+def renorm_torch(weight, indices, max_norm, norm_type=2.0):
+    with torch.no_grad():
+        torch.embedding_renorm_(torch.from_numpy(weight), torch.as_tensor(indices).reshape(-1), max_norm, norm_type)
+    return weight
+
+
+def bag_sum_reduceat(indices, weight, offsets):
+    rows = np.asarray(weight)[indices]  # (N, D)
+    out = np.zeros((len(offsets), rows.shape[1]), dtype=rows.dtype)
+    ends = np.r_[offsets[1:], len(indices)]
+    full = ends > offsets  # np.add.reduceat mishandles empty bags: skip them
+    if full.any():
+        out[full] = np.add.reduceat(rows, offsets[full], axis=0)
+    return out
+
+
+def bag_sum_matrix(indices, weight, offsets):
+    """A (B, N) 0/1 matrix saying which entry is in which bag, times the looked-up rows."""
+    positions = np.arange(len(indices))
+    ends = np.r_[offsets[1:], len(indices)]
+    membership = (positions >= np.asarray(offsets)[:, None]) & (positions < ends[:, None])
+    return membership.astype(np.float64) @ np.asarray(weight)[indices]
+
+
+def bag_sum_torch(indices, weight, offsets):
+    return torch.nn.functional.embedding_bag(
+        torch.as_tensor(indices), torch.as_tensor(weight), torch.as_tensor(offsets), mode="sum"
+    )
+
+
+def model(name):
+    return exercises()[name].model
+
+
+CORRECT = {
+    "one_hot": [model("one_hot"), lookup_lib.one_hot, one_hot_loop, one_hot_compare, one_hot_torch],
+    "lookup": [model("lookup"), lookup_lib.embedding, lookup_loop, lookup_take, lookup_torch],
+    "one_hot_matmul": [model("one_hot_matmul"), lookup_lib.one_hot_matmul, matmul_compare, matmul_einsum],
+    "embedding_backward": [
+        model("embedding_backward"),
+        lookup_lib.embedding_backward,
+        backward_loop,
+        backward_one_hot,
+        backward_torch,
+    ],
+    "renorm": [model("renorm"), lookup_lib.renorm_, renorm_vectorised, renorm_loop_without_eps, renorm_torch],
+    "embedding_bag_sum": [
+        model("embedding_bag_sum"),
+        lambda i, w, o: embedding_bag(i, w, o, mode="sum"),
+        bag_sum_reduceat,
+        bag_sum_matrix,
+        bag_sum_torch,
+    ],
+    **APPLICATION_CORRECT,
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"),
+    [(name, answer) for name, answers in CORRECT.items() for answer in answers],
+    ids=lambda value: getattr(value, "__name__", str(value)),
+)
+def test_correct_implementations_pass(name, answer, capsys):
+    assert check(name, answer) is True
+    out = capsys.readouterr().out
+    assert out.startswith(f"✓ {name}: all ") and "cases pass" in out and out.count("\n") == 1
+
+
+def test_every_function_exercise_has_at_least_three_correct_answers_tested():
+    assert sorted(FUNCTIONS) == sorted(CORRECT)
+    assert all(len(answers) >= 3 for answers in CORRECT.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Wrong answers and the feedback they get
+# ---------------------------------------------------------------------------------------------
+
+
+def _backward_without(**ignored):
+    """The model solution with some of its options ignored."""
+
+    def answer(grad_output, indices, num_embeddings, padding_idx=None, scale_grad_by_freq=False):
+        options = {"padding_idx": padding_idx, "scale_grad_by_freq": scale_grad_by_freq} | ignored
+        return model("embedding_backward")(grad_output, indices, num_embeddings, **options)
+
+    return answer
+
+
+def backward_overwrite(grad_output, indices, num_embeddings, padding_idx=None, scale_grad_by_freq=False):
+    flat = np.asarray(indices).reshape(-1)
+    grad_weight = np.zeros((num_embeddings, grad_output.shape[-1]))
+    grad_weight[flat] += grad_output.reshape(flat.size, grad_output.shape[-1])  # buffered: repeats count once
+    if padding_idx is not None:
+        grad_weight[padding_idx] = 0
+    return grad_weight
+
+
+def backward_negative_padding_kept(grad_output, indices, num_embeddings, padding_idx=None, scale_grad_by_freq=False):
+    flat = np.asarray(indices).reshape(-1)
+    grads = grad_output.reshape(flat.size, grad_output.shape[-1])
+    keep = flat != padding_idx  # -1 never matches: the last row keeps its gradient
+    grad_weight = np.zeros((num_embeddings, grads.shape[1]))
+    np.add.at(grad_weight, flat[keep], grads[keep])
+    return grad_weight
+
+
+def backward_off_by_one(grad_output, indices, num_embeddings, padding_idx=None, scale_grad_by_freq=False):
+    flat = np.asarray(indices).reshape(-1)
+    grad_weight = np.zeros((num_embeddings, grad_output.shape[-1]))
+    np.add.at(grad_weight, flat - 1, grad_output.reshape(flat.size, grad_output.shape[-1]))
+    return grad_weight
+
+
+def _renorm_variant(change):
+    """A renorm that changes the table with ``change(weight, rows, max_norm, norm_type)``, in place."""
+
+    def answer(weight, indices, max_norm, norm_type=2.0):
+        change(weight, np.unique(indices), max_norm, norm_type)
+        return weight
+
+    return answer
+
+
+def _every_row(weight, rows, max_norm, norm_type):
+    lookup_lib.renorm_(weight, np.arange(weight.shape[0]), max_norm, norm_type)
+
+
+def _clip(weight, rows, max_norm, norm_type):
+    weight[rows] = np.clip(weight[rows], -max_norm, max_norm)
+
+
+def _stretch(weight, rows, max_norm, norm_type):
+    norms = np.linalg.norm(weight[rows], ord=norm_type, axis=1)
+    weight[rows] *= (max_norm / norms)[:, None]
+
+
+def _two_norm(weight, rows, max_norm, norm_type):
+    lookup_lib.renorm_(weight, rows, max_norm, 2.0)
+
+
+def renorm_copy(weight, indices, max_norm, norm_type=2.0):
+    return lookup_lib.renorm_(weight.copy(), indices, max_norm, norm_type)
+
+
+def renorm_returns_none(weight, indices, max_norm, norm_type=2.0):
+    lookup_lib.renorm_(weight, indices, max_norm, norm_type)
+
+
+WRONG = [
+    # one_hot
+    ("one_hot", lambda i, c: np.eye(c + 1)[i], "off by one"),
+    ("one_hot", lambda i, c: np.eye(c)[np.asarray(i) - 1], "off by one"),
+    ("one_hot", lambda i, c: np.moveaxis(np.eye(c)[i], -1, 0), "class axis came first"),
+    ("one_hot", lambda i, c: np.eye(c)[np.asarray(i).reshape(-1)], "flattened"),
+    ("one_hot", lambda i, c: np.eye(np.max(i) + 1)[i], "a category absent from the input"),
+    ("one_hot", lambda i, c: np.eye(c)[i] * (np.asarray(i)[..., None] + 1), "single 1"),
+    # lookup
+    ("lookup", lambda i, w: np.asarray(w)[np.asarray(i) - 1], "off by one"),
+    ("lookup", lambda i, w: np.asarray(w)[:, i], "indexed the columns"),
+    ("lookup", lambda i, w: np.asarray(w)[np.asarray(i).reshape(-1)], "flattened"),
+    ("lookup", lambda i, w: np.asarray(w)[i].T, "transposed"),
+    ("lookup", lambda i, w: None, "forget the `return`"),
+    ("lookup", lambda i, w: w.fill(0) or np.zeros((*np.shape(i), w.shape[1])), "expected: "),
+    # one_hot_matmul
+    ("one_hot_matmul", lambda i, w: np.eye(np.max(i) + 1)[i] @ w, "V = weight.shape[0]"),
+    ("one_hot_matmul", lambda i, w: np.eye(w.shape[0])[i] @ w.T, "check the shapes"),
+    ("one_hot_matmul", lambda i, w: (np.eye(w.shape[0])[i] @ w).reshape(-1, w.shape[1]), "flattened"),
+    ("one_hot_matmul", lambda i, w: np.eye(w.shape[0])[i] @ np.roll(w, 1, axis=0), "off by one"),
+    # embedding_backward
+    ("embedding_backward", backward_overwrite, "overwritten, not accumulated — look at repeated indices"),
+    ("embedding_backward", _backward_without(padding_idx=None), "forgot padding"),
+    ("embedding_backward", backward_negative_padding_kept, "padding_idx=-1 counts from the end: it is row 5"),
+    ("embedding_backward", _backward_without(scale_grad_by_freq=False), "ignored scale_grad_by_freq"),
+    ("embedding_backward", lambda g, i, v, **k: model("embedding_backward")(g, i, v, **k).T, "the table's shape"),
+    ("embedding_backward", backward_off_by_one, "off by one"),
+    # renorm
+    ("renorm", _renorm_variant(_every_row), "renormalised every row"),
+    ("renorm", _renorm_variant(_clip), "clipped each entry elementwise"),
+    ("renorm", _renorm_variant(_stretch), "scaled short rows up"),
+    ("renorm", _renorm_variant(_two_norm), "ignored norm_type"),
+    ("renorm", renorm_copy, "returned a copy instead of changing `weight` in place"),
+    ("renorm", renorm_returns_none, "the function returned None; finish with `return weight`"),
+    ("renorm", lambda w, i, m, norm_type=2.0: w, "weight did not change"),
+    # embedding_bag_sum
+    ("embedding_bag_sum", lambda i, w, o: embedding_bag(i, w, o, mode="mean"), "you averaged each bag"),
+    ("embedding_bag_sum", lambda i, w, o: embedding_bag(i, w, o, mode="max"), "you took the largest entry"),
+    ("embedding_bag_sum", lambda i, w, o: embedding_bag(i, w, o, mode="sum")[:-1], "the last bag is missing"),
+    ("embedding_bag_sum", lambda i, w, o: np.asarray(w)[i], "one row per bag"),
+    ("embedding_bag_sum", lambda i, w, o: np.add.reduceat(np.asarray(w)[i], o, axis=0), "an empty bag must give"),
+]
+
+
+@pytest.mark.parametrize(("name", "answer", "phrase"), WRONG, ids=[f"{n}-{p[:30]}" for n, _, p in WRONG])
+def test_wrong_answers_fail_with_feedback_naming_the_mistake(name, answer, phrase, capsys):
+    assert check(name, answer) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"✗ {name}: ") and "First failure — " in out
+    assert phrase in out, out
+    assert f'Stuck? hint("{name}")' in out
+
+
+def test_feedback_shows_the_input_expected_got_and_max_difference(capsys):
+    check("embedding_backward", backward_overwrite)
+    out = capsys.readouterr().out
+    assert "First failure — repeated unsorted indices:" in out
+    assert "indices = [3, 1, 3, 0, 3]" in out
+    assert "expected: " in out and "got:      " in out and "max difference: " in out
+
+
+def test_only_the_repeated_row_is_named_as_overwritten(capsys):
+    check("embedding_backward", backward_overwrite)
+    assert "row 3 was overwritten" in capsys.readouterr().out
+
+
+def test_failure_summary_lists_the_failing_cases_only(capsys):
+    check("embedding_backward", _backward_without(scale_grad_by_freq=False))
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == (
+        "✗ embedding_backward: 2 of 9 cases fail (scale_grad_by_freq=True; scale_grad_by_freq with padding_idx=2)."
+    )
+
+
+def test_an_answer_that_changes_its_input_fails_even_with_the_right_result(capsys):
+    def lookup_that_zeroes_the_table(indices, weight):
+        out = weight[indices].copy()
+        weight[:] = 0
+        return out
+
+    assert check("lookup", lookup_that_zeroes_the_table) is False
+    assert "changed its input `weight`" in capsys.readouterr().out
+
+
+def test_an_answer_that_mutates_its_inputs_cannot_corrupt_the_expected_values(capsys):
+    """The expected values come from separate copies: emptying the table does not make zeros right."""
+
+    def zero_then_lookup(indices, weight):
+        weight[:] = 0
+        return weight[indices]
+
+    assert check("lookup", zero_then_lookup) is False
+    assert check("lookup", model("lookup")) is True  # the cases themselves were not touched
+
+
+# ---------------------------------------------------------------------------------------------
+# Stubs, exceptions, odd answers: reported, never raised
+# ---------------------------------------------------------------------------------------------
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError("Your code here")
+
+
+@pytest.mark.parametrize("name", list_exercises())
+def test_a_stub_or_none_is_reported_as_not_attempted(name, capsys):
+    answer = stub if name in FUNCTIONS else None
+    assert check(name, answer) is False
+    assert capsys.readouterr().out == (
+        f"✎ {name}: not attempted yet — write your answer in place of the stub, then run this cell again.\n"
+    )
+
+
+def test_a_stub_called_by_a_written_answer_is_named(capsys):
+    def one_hot(indices, num_classes):
+        raise NotImplementedError("Your code here")
+
+    def one_hot_matmul(indices, weight):
+        return one_hot(indices, weight.shape[0]) @ weight
+
+    assert check("one_hot_matmul", one_hot_matmul) is False
+    out = capsys.readouterr().out
+    assert "not attempted" not in out
+    assert "your function calls `one_hot`, which is not written yet" in out
+
+
+def test_an_answer_that_raises_is_reported_with_the_exception_name(capsys):
+    def broken(indices, weight):
+        return 1 / 0
+
+    assert check("lookup", broken) is False
+    out = capsys.readouterr().out
+    assert "raised ZeroDivisionError: division by zero" in out
+
+
+def test_exception_messages_carry_no_memory_address(capsys):
+    def raises_with_repr(indices, weight):
+        raise ValueError(f"bad object {object()!r}")
+
+    check("lookup", raises_with_repr)
+    out = capsys.readouterr().out
+    assert "raised ValueError: bad object <object object at 0x…>" in out
+
+
+def test_missing_keyword_parameters_are_reported_not_raised(capsys):
+    def no_options(grad_output, indices, num_embeddings):
+        return model("embedding_backward")(grad_output, indices, num_embeddings)
+
+    assert check("embedding_backward", no_options) is False
+    assert "raised TypeError" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [3, "lookup", [1, 2]])
+def test_a_function_exercise_given_a_value_says_so(answer, capsys):
+    assert check("lookup", answer) is False
+    assert "expected a function" in capsys.readouterr().out
+
+
+def test_a_result_that_is_not_numbers_is_described(capsys):
+    assert check("lookup", lambda i, w: "rows") is False
+    assert "expected an array of numbers" in capsys.readouterr().out
+
+
+def test_unknown_exercise_suggests_the_closest_name(capsys):
+    assert check("lookp", model("lookup")) is False
+    out = capsys.readouterr().out
+    assert "There is no exercise called 'lookp'. Did you mean 'lookup'?" in out
+
+
+def test_a_checker_bug_is_reported_not_raised(monkeypatch, capsys):
+    def broken_cases():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(exercises()["lookup"], "cases", broken_cases)
+    assert check("lookup", model("lookup")) is False
+    assert "the checker itself failed (RuntimeError)" in capsys.readouterr().out
+
+
+def test_feedback_is_deterministic(capsys):
+    outputs = []
+    for _ in range(2):
+        check("renorm", _renorm_variant(_clip))
+        check("lookup", lambda i, w: np.asarray(w)[np.asarray(i) - 1])
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert "0x" not in outputs[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Questions
+# ---------------------------------------------------------------------------------------------
+
+QUESTIONS = {
+    "predict_shape": [(2, 3, 4, 5), [2, 3, 4, 5], np.array([2, 3, 4, 5]), torch.Size([2, 3, 4, 5])],
+    "onehot_cost": [2_560_000, 2.56e6, np.int64(2_560_000), 4 * 5000 * 128],
+    "padding_grad_rows": [[3, 5], (3, 5), np.array([3, 5]), {5, 3}, [5, 3]],
+    "max_norm_rows": [[1], (1,), np.array([1]), 1, torch.tensor([1])],
+    "scale_grad_row": [1, 1.0, np.float32(1.0), 1.0000001, torch.tensor(1.0)],
+    "sparse_grad_nnz": [5, 5.0, np.int64(5)],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"), [(name, answer) for name, answers in QUESTIONS.items() for answer in answers]
+)
+def test_questions_accept_equivalent_spellings(name, answer, capsys):
+    assert check(name, answer) is True
+    assert capsys.readouterr().out == f"✓ {name}: correct!\n"
+
+
+WRONG_ANSWERS = [
+    ("predict_shape", (2, 3, 4), "shape of the indices"),
+    ("predict_shape", (10, 5), "shape of the table"),
+    ("predict_shape", (24, 5), "not flattened"),
+    ("predict_shape", (5, 2, 3, 4), "Each index is replaced"),
+    ("onehot_cost", 512, "what the lookup copies"),
+    ("onehot_cost", 640_000, "size of the table"),
+    ("onehot_cost", 5_120_000, "one multiply-add as one operation"),
+    ("onehot_cost", 1234, "dot products"),
+    ("padding_grad_rows", [0, 3, 5], "padding_idx"),
+    ("padding_grad_rows", [0, 1, 2, 3, 4, 5], "never looked up"),
+    ("padding_grad_rows", [3], "Another row"),
+    ("max_norm_rows", [1, 2], "never looked up"),
+    ("max_norm_rows", [0, 1, 3], "short rows stay"),
+    ("max_norm_rows", [0, 1, 2, 3], "Only looked-up rows"),
+    ("max_norm_rows", [3], "looked up and its norm exceeds max_norm"),
+    ("scale_grad_row", 3, "without scale_grad_by_freq"),
+    ("scale_grad_row", 1 / 3, "one contribution after scaling"),
+    ("scale_grad_row", 0.5, "Count how often row 2 occurs"),
+    ("sparse_grad_nnz", 6, "padding_idx are left out"),
+    ("sparse_grad_nnz", 3, "after .coalesce()"),
+    ("sparse_grad_nnz", 10, "dense gradient"),
+]
+
+
+@pytest.mark.parametrize(("name", "answer", "phrase"), WRONG_ANSWERS)
+def test_wrong_question_answers_get_a_hint_not_the_answer(name, answer, phrase, capsys):
+    assert check(name, answer) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"✗ {name}: ") and phrase in out
+    right = exercises()[name]
+    assert right.shown not in out if right.shown else repr(right.answer) not in out
+
+
+def test_question_answers_agree_with_lookup_lib():
+    """The answers written in the exercises are what lookup_lib (and so torch) computes."""
+    out = lookup_lib.embedding(np.zeros((2, 3, 4), dtype=np.int64), np.zeros((10, 5)))
+    assert check("predict_shape", out.shape)
+    assert check("onehot_cost", multiply_adds(4, 5000, 128))
+    grad = lookup_lib.embedding_backward(np.ones((2, 3, 2)), [[5, 0, 0], [3, 5, 0]], 6, padding_idx=0)
+    assert check("padding_grad_rows", np.flatnonzero(grad.any(axis=1)))
+    weight = np.array([[0.5, 0.0], [3.0, 0.0], [0.0, 4.0], [0.0, 1.5]])  # 2-norms 0.5, 3.0, 4.0, 1.5
+    before = weight.copy()
+    lookup_lib.renorm_(weight, [1, 0, 1, 3], max_norm=2.0)
+    assert check("max_norm_rows", np.flatnonzero((weight != before).any(axis=1)))
+    emb = torch.nn.Embedding(10, 1, sparse=True, padding_idx=0)
+    emb(torch.tensor([[4, 7, 4], [9, 4, 0]])).sum().backward()
+    assert check("sparse_grad_nnz", emb.weight.grad._nnz())
+    emb = torch.nn.Embedding(6, 3, scale_grad_by_freq=True)
+    emb(torch.tensor([2, 2, 2, 5])).sum().backward()
+    assert check("scale_grad_row", emb.weight.grad[2, 0].item())
+
+
+@pytest.mark.parametrize(("name", "answer"), [("predict_shape", "2, 3, 4, 5"), ("padding_grad_rows", [3.5, 5])])
+def test_a_question_answer_of_the_wrong_kind_is_reported(name, answer, capsys):
+    assert check(name, answer) is False
+    assert "is not the kind of answer expected here" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------
+# hint, solution, list
+# ---------------------------------------------------------------------------------------------
+
+
+def test_list_exercises_names_every_exercise_once():
+    names = list_exercises()
+    assert len(names) == len(set(names)) == len(exercises())
+    required = ["one_hot", "lookup", "one_hot_matmul", "embedding_backward", "renorm"]
+    required += ["predict_shape", "onehot_cost", "padding_grad_rows", "max_norm_rows", "embedding_bag_sum"]
+    assert set(required) <= set(names)
+
+
+@pytest.mark.parametrize("name", list_exercises())
+def test_hint_prints_a_hint(name, capsys):
+    hint(name)
+    out = capsys.readouterr().out
+    assert out.startswith(f"Hint ({name}): ") and len(out) > 40
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_solution_shows_source_that_passes_its_own_check(name, capsys):
+    solution(name)
+    source = capsys.readouterr().out.split("\n", 1)[1]
+    assert source.startswith(f"def {name}(")
+    namespace = {"np": np}
+    exec(source, namespace)  # the text the student sees is a working answer
+    assert check(name, namespace[name]) is True
+
+
+@pytest.mark.parametrize("name", QUESTION_NAMES)
+def test_solution_of_a_question_shows_an_answer_that_checks(name, capsys):
+    solution(name)
+    shown = capsys.readouterr().out.splitlines()[1]
+    assert check(name, eval(shown)) is True
+
+
+def test_hint_and_solution_of_an_unknown_name_do_not_raise(capsys):
+    hint("nope")
+    solution("nope")
+    assert capsys.readouterr().out.count("There is no exercise called 'nope'.") == 2

@@ -1,0 +1,53 @@
+"""The shared figure and widget pattern the lessons build on."""
+
+import base64
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from lookup_lib.lessons.kit.style import draw_table, new_figure, to_png
+from lookup_lib.lessons.kit.widget import FigureWidget
+
+
+class Doubler(FigureWidget):
+    def __init__(self):
+        super().__init__({"k": widgets.IntSlider(value=1, min=0, max=4)}, caption="test")
+
+    def draw(self, k):
+        fig = new_figure(2, 1)
+        draw_table(fig.add_subplot(), np.full((2, 2), 2 * k), highlight_rows=[k % 2])
+        return fig
+
+
+def test_first_render_happens_at_construction():
+    w = Doubler()
+    assert w.png.startswith(b"\x89PNG") and w.image.value == w.png
+
+
+def test_changing_a_control_redraws_the_figure():
+    w = Doubler()
+    before = w.png
+    w.controls["k"].value = 3
+    assert w.png != before and w.image.value == w.png
+
+
+def test_mimebundle_carries_a_static_png_and_a_plain_text_without_model_ids():
+    w = Doubler()
+    bundle = w._repr_mimebundle_()
+    assert base64.b64decode(bundle["image/png"]) == w.png
+    assert bundle["text/plain"] == "Doubler(k=1)"
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_draw_table_rejects_non_2d_input_with_its_shape():
+    with pytest.raises(ValueError, match=r"\(3,\)"):
+        draw_table(new_figure(1, 1).add_subplot(), np.zeros(3))
+
+
+def test_draw_table_truncates_long_tables():
+    fig = new_figure(2, 2)
+    ax = fig.add_subplot()
+    draw_table(ax, np.zeros((30, 2)), max_rows=5)
+    assert any("25 more rows" in t.get_text() for t in ax.texts)
+    assert to_png(fig).startswith(b"\x89PNG")

@@ -1,0 +1,264 @@
+"""Lesson 01's figure and widget: the lookup drawn as indices → highlighted rows → output rows.
+
+The tests read what is drawn (coloured cells, cell texts, arrow end points) and compare it
+with ``lookup_lib.embedding``, so a figure that shows the wrong rows fails.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.patches import ConnectionPatch, Rectangle
+
+from lookup_lib import Embedding, embedding
+from lookup_lib.lessons.kit.indices import parse_indices
+from lookup_lib.lessons.kit.style import HIGHLIGHT, OUTPUT, to_png
+from lookup_lib.lessons.l01_lookup_table.figures import CELL, MAX_SHOWN, MAX_TABLE_ROWS, draw_lookup, draw_lookup_error
+from lookup_lib.lessons.l01_lookup_table.widget import LookupExplorer
+
+WEIGHT = Embedding(5, 3, rng=0).weight
+SEED_INDICES = np.array([[0, 2, 0, 1], [1, 3, 4, 4]])
+
+
+def panel(fig, label):
+    (ax,) = [ax for ax in fig.axes if ax.get_label() == label]
+    return ax
+
+
+def rows_filled_with(ax, colour):
+    """Row numbers of the cells drawn in ``colour``."""
+    return {int(p.get_y()) for p in ax.patches if isinstance(p, Rectangle) and p.get_facecolor() == to_rgba(colour)}
+
+
+def cell_texts(ax):
+    """{(row, column): text} of the numbers written inside the cells (labels sit left of x = 0)."""
+    return {
+        (int(t.get_position()[1] - 0.5), int(t.get_position()[0] - 0.5)): t.get_text()
+        for t in ax.texts
+        if t.get_position()[0] > 0 and t.get_position()[1] % 1 == 0.5 and "more rows" not in t.get_text()
+    }
+
+
+def arrows(fig):
+    return {a.get_gid(): a for a in fig.artists if isinstance(a, ConnectionPatch)}
+
+
+def positions(indices):
+    return list(np.ndindex(*np.shape(indices)))
+
+
+INDEX_CASES = [SEED_INDICES, np.array([4, 4, 4]), np.array(3), np.array([[[0, 1], [2, 3]], [[4, 0], [1, 1]]])]
+
+
+@pytest.mark.parametrize("indices", INDEX_CASES, ids=["seed 2x4", "repeats", "0-d", "3-d"])
+def test_exactly_the_looked_up_rows_are_highlighted(indices):
+    fig = draw_lookup(indices, WEIGHT)
+    assert rows_filled_with(panel(fig, "table"), HIGHLIGHT) == set(np.unique(indices).tolist())
+
+
+@pytest.mark.parametrize("indices", INDEX_CASES, ids=["seed 2x4", "repeats", "0-d", "3-d"])
+def test_output_panel_shows_lookup_lib_embedding_row_by_row(indices):
+    fig = draw_lookup(indices, WEIGHT)
+    expected = embedding(indices, WEIGHT).reshape(-1, WEIGHT.shape[1])
+    drawn = cell_texts(panel(fig, "output"))
+    assert drawn == {(k, c): f"{expected[k, c]:.2f}" for k in range(expected.shape[0]) for c in range(3)}
+    assert rows_filled_with(panel(fig, "output"), OUTPUT) == set(range(expected.shape[0]))
+
+
+def test_index_panel_lists_the_indices_in_c_order():
+    fig = draw_lookup(SEED_INDICES, WEIGHT)
+    drawn = cell_texts(panel(fig, "indices"))
+    assert drawn == {(k, 0): str(i) for k, i in enumerate(SEED_INDICES.reshape(-1))}
+
+
+@pytest.mark.parametrize("indices", INDEX_CASES, ids=["seed 2x4", "repeats", "0-d", "3-d"])
+def test_each_index_has_an_arrow_to_its_row_and_one_from_that_row_to_its_output_row(indices):
+    fig = draw_lookup(indices, WEIGHT)
+    table, out = panel(fig, "table"), panel(fig, "output")
+    links = arrows(fig)
+    assert len(links) == 2 * np.size(indices)
+    for k, pos in enumerate(positions(indices)):
+        row = int(np.asarray(indices)[pos])
+        to_row, to_output = links[f"index{pos}->row{row}"], links[f"row{row}->output{pos}"]
+        assert to_row.xy2[1] == row + 0.5 and to_row.coords2 is table.transData
+        assert to_output.xy1[1] == row + 0.5 and to_output.xy2[1] == k + 0.5 and to_output.coords2 is out.transData
+
+
+def test_panel_titles_give_the_shapes_torch_would_print():
+    fig = draw_lookup(SEED_INDICES, WEIGHT)
+    titles = [panel(fig, name).get_title() for name in ("indices", "table", "output")]
+    assert titles == ["indices (2, 4)", "weight (5, 3)", "output (2, 4, 3)"]
+
+
+def test_every_panel_uses_the_same_cell_size():
+    fig = draw_lookup(SEED_INDICES, np.zeros((7, 4)))
+    fig_w, fig_h = fig.get_size_inches()
+    for ax in fig.axes:
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        box = ax.get_position()
+        assert box.width * fig_w / (x1 - x0) == pytest.approx(CELL)
+        assert box.height * fig_h / (y0 - y1) == pytest.approx(CELL)
+
+
+def test_bad_indices_raise_what_lookup_lib_raises():
+    with pytest.raises(IndexError, match=r"index 5 at position \(1,\).*0 to 4"):
+        draw_lookup([0, 5], WEIGHT)
+    with pytest.raises(IndexError, match="negative indices do not wrap around"):
+        draw_lookup([-1], WEIGHT)
+    with pytest.raises(TypeError, match="must be integers"):
+        draw_lookup([1.0], WEIGHT)
+
+
+def test_long_index_lists_draw_the_first_ones_and_say_how_many_more():
+    indices = np.arange(MAX_SHOWN + 5) % 5
+    fig = draw_lookup(indices, WEIGHT)
+    assert len(arrows(fig)) == 2 * MAX_SHOWN
+    assert any("5 more rows" in t.get_text() for t in panel(fig, "output").texts)
+
+
+def test_a_row_past_the_drawn_part_of_a_long_table_gets_an_arrow_to_the_ellipsis():
+    table = np.arange(2.0 * (MAX_TABLE_ROWS + 3)).reshape(-1, 2)
+    fig = draw_lookup([MAX_TABLE_ROWS + 1], table)
+    link = arrows(fig)[f"index(0,)->row{MAX_TABLE_ROWS + 1}"]
+    assert link.xy2[1] == MAX_TABLE_ROWS + 0.5
+    assert cell_texts(panel(fig, "output")) == {(0, 0): "26.00", (0, 1): "27.00"}
+
+
+def test_words_label_the_indices_and_the_vocabulary_labels_the_rows():
+    vocab = ["cat", "mat", "on", "sat", "the"]
+    words = "the cat sat on the mat".split()
+    fig = draw_lookup([vocab.index(w) for w in words], WEIGHT, labels=words, vocab=vocab, title="words")
+    index_labels = [t.get_text() for t in panel(fig, "indices").texts if t.get_position()[0] < 0]
+    row_labels = [t.get_text() for t in panel(fig, "table").texts if t.get_position()[0] < 0]
+    assert index_labels == words and row_labels == [f"{r} {w}" for r, w in enumerate(vocab)]
+    assert fig.get_suptitle() == "words"
+    with pytest.raises(ValueError, match="one name per index"):
+        draw_lookup([0, 1], WEIGHT, labels=["cat"])
+    with pytest.raises(ValueError, match="one name per table row"):
+        draw_lookup([0, 1], WEIGHT, vocab=["cat"])
+
+
+def test_torch_tensors_give_the_same_picture_as_numpy_arrays():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    emb = torch.nn.Embedding(5, 3)
+    idx = torch.tensor(SEED_INDICES)
+    fig = draw_lookup(idx, emb.weight)
+    expected = emb(idx).detach().numpy().reshape(-1, 3)
+    drawn = cell_texts(panel(fig, "output"))
+    assert drawn == {(k, c): f"{expected[k, c]:.2f}" for k in range(8) for c in range(3)}
+    assert to_png(fig) == to_png(draw_lookup(SEED_INDICES, emb.weight.detach().numpy()))
+
+
+def test_error_figure_shows_the_message_and_highlights_nothing():
+    fig = draw_lookup_error(WEIGHT, "index 7 is out of range")
+    assert [t.get_text() for t in panel(fig, "message").texts] == ["index 7 is out of range"]
+    assert rows_filled_with(panel(fig, "table"), HIGHLIGHT) == set()
+    assert to_png(fig).startswith(b"\x89PNG")
+
+
+# --- parsing the text box --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0, 2, 0, 1", [0, 2, 0, 1]),
+        ("  4 0\t-1 ", [4, 0, -1]),
+        ("0, 2, 0, 1; 1, 3, 4, 4", SEED_INDICES.tolist()),
+        ("[[0, 2], [1, 3]]", [[0, 2], [1, 3]]),
+        ("[[[1]]]", [[[1]]]),
+        ("[]", []),
+    ],
+)
+def test_parse_indices_reads_commas_semicolons_and_python_lists(text, expected):
+    parsed = parse_indices(text)
+    assert parsed.dtype == np.int64 and parsed.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "type some indices"),
+        ("abc", "could not read 'abc'"),
+        ("1.5", "not a whole number"),
+        ("[1.0, 2.0]", "not floats"),
+        ("0, 1; 2", "same number of indices.*2, 1"),
+        ("[[0], [1, 2]]", "same number of indices"),
+        ("99999999999999999999", "too large"),
+        ("[0, 1", "could not read"),
+    ],
+)
+def test_parse_indices_explains_what_it_cannot_read(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_indices(text)
+
+
+# --- the widget ------------------------------------------------------------------------------
+
+
+def test_widget_first_render_is_the_seed_lookup():
+    w = LookupExplorer(WEIGHT)
+    assert w.controls["indices"].value == "0, 2, 0, 1; 1, 3, 4, 4"
+    np.testing.assert_array_equal(w.output, embedding(SEED_INDICES, WEIGHT))
+    assert w.message == "" and w.caption.value == "indices (2, 4) → output (2, 4, 3)"
+    assert w.png == to_png(draw_lookup(SEED_INDICES, WEIGHT))
+
+
+def test_widget_redraws_when_the_text_changes():
+    w = LookupExplorer(WEIGHT)
+    before = w.png
+    w.controls["indices"].value = "3, 3"
+    assert w.png != before and w.image.value == w.png
+    assert w.png == to_png(draw_lookup([3, 3], WEIGHT))
+    np.testing.assert_array_equal(w.output, WEIGHT[[3, 3]])
+    assert w.caption.value == "indices (2,) → output (2, 3)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "type some indices"),
+        ("cat", "could not read 'cat'"),
+        ("1.5", "not a whole number"),
+        ("0, 7", r"index 7 at position \(1,\).*valid indices are 0 to 4"),
+        ("-1", "negative indices do not wrap around"),
+        ("0, 1; 2", "same number of indices"),
+        ("[[0], [1, 2]]", "same number of indices"),
+        ("[True]", "whole numbers"),
+        ("99999999999999999999", "too large"),
+    ],
+)
+def test_widget_shows_a_message_instead_of_raising(text, message):
+    w = LookupExplorer(WEIGHT)
+    before = w.png
+    w.controls["indices"].value = text  # must not raise
+    assert w.output is None and w.png != before
+    assert re.search(message, w.message)
+    assert "cannot look up" in w.caption.value
+    fig = w.draw(indices=text)
+    assert [" ".join(t.get_text().split()) for t in panel(fig, "message").texts] == [" ".join(w.message.split())]
+
+
+def test_widget_recovers_after_bad_text():
+    w = LookupExplorer(WEIGHT)
+    w.controls["indices"].value = "oops"
+    w.controls["indices"].value = "4"
+    assert w.message == "" and w.output.tolist() == [WEIGHT[4].tolist()]
+
+
+def test_widget_keeps_its_own_copy_of_the_table():
+    table = np.array(WEIGHT)
+    w = LookupExplorer(table, indices="0")
+    table[0] = 100.0
+    w.controls["indices"].value = "0, 0"
+    np.testing.assert_array_equal(w.output, WEIGHT[[0, 0]])
+
+
+def test_widget_plain_text_and_static_png():
+    w = LookupExplorer(indices="1, 2")
+    bundle = w._repr_mimebundle_()
+    assert bundle["text/plain"] == "LookupExplorer(indices='1, 2')"
+    assert "image/png" in bundle
+    np.testing.assert_array_equal(w.output, Embedding(5, 3, rng=0).weight[[1, 2]])

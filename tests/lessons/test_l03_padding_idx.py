@@ -1,0 +1,192 @@
+"""Lesson 03 helpers: padding a batch, the masked mean, the SGD trace, their figures and the widget."""
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pytest
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+from lookup_lib.lessons.kit.style import HIGHLIGHT, PADDING, to_png
+from lookup_lib.lessons.l03_padding_idx.figures import (
+    draw_padded_batch,
+    masked_mean,
+    pad_batch,
+    plot_row_trace,
+    sgd_trace,
+)
+from lookup_lib.lessons.l03_padding_idx.widget import PaddingExplorer
+
+SENTENCES = ["the cat sat down", "dogs nap", "a dog ran"]
+VOCAB = ["<pad>"] + sorted({w for s in SENTENCES for w in s.split()})
+SEQS = [[VOCAB.index(w) for w in s.split()] for s in SENTENCES]
+
+
+def table(seed=0, padding_idx=0):
+    w = np.random.default_rng(seed).standard_normal((len(VOCAB), 3)).astype(np.float32)
+    w[padding_idx] = 0.0
+    return w
+
+
+def axes_by_label(fig):
+    return {ax.get_label(): ax for ax in fig.axes}
+
+
+def cells(ax):
+    """{(row, col): (text, facecolour)} of a grid drawn with one text at the centre of each cell."""
+    colors = {(int(p.get_y()), int(p.get_x())): mcolors.to_hex(p.get_facecolor()) for p in ax.patches}
+    out = {}
+    for t in ax.texts:
+        x, y = t.get_position()
+        key = (int(np.floor(y)), int(np.floor(x)))
+        if x > 0 and y > 0 and key in colors:
+            out[key] = (t.get_text(), colors[key])
+    return out
+
+
+def grid(ax, shape):
+    """The cell texts of a drawn grid, as a (R, C) array of str."""
+    c = cells(ax)
+    return np.array([[c[(r, k)][0] for k in range(shape[1])] for r in range(shape[0])])
+
+
+# --- pad_batch and masked_mean ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("padding_value", [0, 7])
+def test_pad_batch_matches_torch_pad_sequence(padding_value):
+    ids, mask = pad_batch(SEQS, padding_value=padding_value)
+    expected = pad_sequence([torch.tensor(s) for s in SEQS], batch_first=True, padding_value=padding_value)
+    np.testing.assert_array_equal(ids, expected.numpy())
+    np.testing.assert_array_equal(mask.sum(axis=1), [len(s) for s in SEQS])
+
+
+def test_pad_batch_truncates_below_the_longest_and_pads_above_it():
+    short, short_mask = pad_batch(SEQS, max_len=2)
+    np.testing.assert_array_equal(short, [s[:2] for s in SEQS])
+    assert short_mask.all()
+    wide, wide_mask = pad_batch(SEQS, max_len=6, padding_value=0)
+    assert wide.shape == (3, 6) and not wide_mask[:, 4:].any() and (wide[:, 4:] == 0).all()
+
+
+def test_pad_batch_mask_comes_from_lengths_even_when_a_real_token_has_the_padding_id():
+    ids, mask = pad_batch([[0, 5], [0]], padding_value=0)
+    np.testing.assert_array_equal(mask, [[True, True], [True, False]])
+    assert (ids == 0).sum() == 3
+
+
+def test_masked_mean_ignores_padding_rows_whatever_they_hold():
+    rows = np.random.default_rng(1).standard_normal((3, 4, 2))
+    mask = np.array([[1, 1, 1, 1], [1, 1, 0, 0], [1, 0, 0, 0]], dtype=bool)
+    expected = np.stack([rows[b, : mask[b].sum()].mean(axis=0) for b in range(3)])
+    np.testing.assert_allclose(masked_mean(rows, mask), expected)
+    rows[~mask] = 99.0  # a non-zero padding row must not change the masked mean
+    np.testing.assert_allclose(masked_mean(rows, mask), expected)
+
+
+# --- sgd_trace ------------------------------------------------------------------------------
+
+
+def test_sgd_trace_never_changes_a_zero_padding_row_but_moves_a_used_row():
+    ids, _ = pad_batch(SEQS)
+    history = sgd_trace(table(), ids, steps=5, padding_idx=0, lr=0.1, momentum=0.9, weight_decay=0.1)
+    assert history.shape == (6, len(VOCAB), 3)
+    assert (history[:, 0] == 0).all()
+    cat = VOCAB.index("cat")
+    assert not np.allclose(history[-1, cat], history[0, cat])
+
+
+def test_sgd_trace_does_not_change_its_input():
+    w = table()
+    before = w.copy()
+    sgd_trace(w, SEQS[0], steps=2, padding_idx=0)
+    np.testing.assert_array_equal(w, before)
+
+
+def test_weight_decay_shrinks_a_non_zero_padding_row_geometrically():
+    w = table()
+    w[0] = 1.0
+    lr, wd, steps = 0.1, 0.1, 4
+    history = sgd_trace(w, pad_batch(SEQS)[0], steps, padding_idx=0, lr=lr, weight_decay=wd)
+    factors = (1 - lr * wd) ** np.arange(steps + 1)
+    np.testing.assert_allclose(history[:, 0, 0], factors, rtol=1e-6)
+    plain = sgd_trace(w, pad_batch(SEQS)[0], steps, padding_idx=0, lr=lr, momentum=0.9)
+    assert (plain[:, 0] == 1.0).all()  # without decay, momentum alone never moves it
+
+
+@pytest.mark.parametrize(("momentum", "weight_decay"), [(0.0, 0.0), (0.9, 0.0), (0.0, 0.1), (0.9, 0.1)])
+def test_sgd_trace_matches_torch_sgd(momentum, weight_decay):
+    w = table()
+    w[0] = 0.5  # a non-zero padding row, so weight decay has something to act on
+    ids = torch.tensor(pad_batch(SEQS)[0])
+    emb = torch.nn.Embedding.from_pretrained(torch.tensor(w), freeze=False, padding_idx=0)
+    opt = torch.optim.SGD(emb.parameters(), lr=0.1, momentum=momentum, weight_decay=weight_decay)
+    expected = [emb.weight.detach().clone()]
+    for _ in range(3):
+        opt.zero_grad()
+        (0.5 * ((emb(ids) - 1.0) ** 2).sum()).backward()
+        opt.step()
+        expected.append(emb.weight.detach().clone())
+    history = sgd_trace(w, ids, 3, padding_idx=0, lr=0.1, momentum=momentum, weight_decay=weight_decay)
+    np.testing.assert_allclose(history, torch.stack(expected).numpy(), rtol=1e-5, atol=1e-6)
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("max_len", [None, 2, 6])
+def test_draw_padded_batch_draws_the_padded_ids_and_the_mask(max_len):
+    ids, mask = pad_batch(SEQS, max_len)
+    axes = axes_by_label(draw_padded_batch(SEQS, VOCAB, table(), max_len))
+    drawn_ids = grid(axes["ids"], ids.shape)
+    np.testing.assert_array_equal([[int(t.split("\n")[0]) for t in row] for row in drawn_ids], ids)
+    np.testing.assert_array_equal([[t.split("\n")[1] for t in row] for row in drawn_ids],
+                                  np.array(VOCAB)[ids])
+    np.testing.assert_array_equal(grid(axes["mask"], mask.shape), mask.astype(int).astype(str))
+    mask_colors = cells(axes["mask"])
+    for (r, c), (_, color) in mask_colors.items():
+        assert color == (HIGHLIGHT if mask[r, c] else PADDING)
+
+
+def test_draw_padded_batch_draws_the_rows_the_table_holds_and_the_masked_mean():
+    w = table()
+    w[0] = 5.0  # forward returns whatever the padding row holds: the figure must show it
+    ids, mask = pad_batch(SEQS)
+    axes = axes_by_label(draw_padded_batch(SEQS, VOCAB, w))
+    rows = grid(axes["rows"], (ids.size, 3)).astype(float)
+    np.testing.assert_allclose(rows, w[ids.reshape(-1)], atol=0.005)
+    row_colors = cells(axes["rows"])
+    assert {row_colors[(k, 0)][1] for k in np.flatnonzero(~mask.reshape(-1))} == {PADDING}
+    means = grid(axes["mean"], (3, 3)).astype(float)
+    np.testing.assert_allclose(means, masked_mean(w[ids], mask), atol=0.005)
+
+
+def test_plot_row_trace_draws_each_component_of_each_row():
+    history = sgd_trace(table(), SEQS[0], steps=3, padding_idx=0)
+    fig = plot_row_trace(history, [0, SEQS[0][0]], ["pad", "the"])
+    axes = axes_by_label(fig)
+    for row in (0, SEQS[0][0]):
+        lines = axes[f"row {row}"].get_lines()
+        assert len(lines) == 3
+        for d, line in enumerate(lines):
+            np.testing.assert_array_equal(line.get_ydata(), history[:, row, d])
+    assert to_png(fig).startswith(b"\x89PNG")
+
+
+def test_plot_row_trace_rejects_a_2d_history():
+    with pytest.raises(ValueError, match="steps"):
+        plot_row_trace(np.zeros((3, 2)), [0], ["x"])
+
+
+# --- widget ---------------------------------------------------------------------------------
+
+
+def test_padding_explorer_slider_changes_the_picture_and_the_drawn_batch():
+    w = PaddingExplorer(SEQS, VOCAB, torch.tensor(table()))
+    slider = w.controls["max_len"]
+    assert (slider.min, slider.value, slider.max) == (1, 4, 6)
+    before = w.png
+    slider.value = 2
+    assert w.png != before and w.image.value == w.png
+    axes = axes_by_label(w.draw(**w.values()))
+    np.testing.assert_array_equal(grid(axes["mask"], (3, 2)), np.full((3, 2), "1"))
+    assert w._repr_mimebundle_()["text/plain"] == "PaddingExplorer(max_len=2)"

@@ -1,0 +1,229 @@
+"""Lesson 06 helpers: the bags figure, the cost measurement, the classifier figures and BagExplorer."""
+
+import re
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from lookup_lib.bag import bag_bounds, embedding_bag
+from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, NEUTRAL, OUTPUT, PADDING, to_png
+from lookup_lib.lessons.l06_embedding_bag.figures import (
+    confusion_matrix,
+    draw_bags,
+    measure_bag_vs_lookup_sum,
+    plot_confusion,
+    plot_top_words,
+)
+from lookup_lib.lessons.l06_embedding_bag.widget import BagExplorer
+
+WORDS = ["<pad>", "rain", "snow", "goal", "match", "hot"]
+INDICES = np.array([1, 2, 5, 3, 0, 4, 5, 2])
+
+
+def table(seed=0):
+    return np.random.default_rng(seed).standard_normal((len(WORDS), 3)).astype(np.float32)
+
+
+def axes_by_label(fig):
+    return {ax.get_label(): ax for ax in fig.axes}
+
+
+def cell_texts(ax, n_cols):
+    """{(row, col): text} of the texts drawn at cell centres (x, y both end in .5) inside the grid."""
+    out = {}
+    for t in ax.texts:
+        x, y = t.get_position()
+        if x % 1 == 0.5 and y % 1 == 0.5 and 0 < x < n_cols:
+            out[(int(y), int(x))] = t.get_text()
+    return out
+
+
+def bag_labels(ax):
+    """The labels over the brackets ("bag 0", "bags 1, 2: empty"), left to right; not the row label "bags"."""
+    return [t.get_text() for t in sorted(ax.texts, key=lambda t: t.get_position()[0])
+            if re.match(r"bags? \d", t.get_text())]
+
+
+def stream_cells(ax):
+    """[(text, facecolour)] of the index cells (the patches in row y = 0), left to right."""
+    patches = sorted((p for p in ax.patches if p.get_y() == 0), key=lambda p: p.get_x())
+    texts = {int(t.get_position()[0]): t.get_text() for t in ax.texts if t.get_position()[1] == 0.5
+             and t.get_position()[0] > 0}  # not the row label "indices" left of the cells
+    return [(texts[int(p.get_x())], mcolors.to_hex(p.get_facecolor())) for p in patches]
+
+
+# --- bag_bounds -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("offsets", "include_last_offset"), [([0, 3, 3], False), ([0, 2, 6], True), ([0], False), ([0, 8], True)]
+)
+def test_bag_bounds_cut_the_stream_into_the_bags_embedding_bag_sums(offsets, include_last_offset):
+    w = table()
+    bounds = bag_bounds(INDICES, offsets, include_last_offset)
+    expected = np.stack([w[INDICES[a:b]].sum(axis=0) for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
+    got = embedding_bag(INDICES, w, offsets, mode="sum", include_last_offset=include_last_offset)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_bag_bounds_of_2d_indices_are_rows():
+    assert bag_bounds(np.arange(6).reshape(2, 3)).tolist() == [0, 3, 6]
+
+
+# --- draw_bags ------------------------------------------------------------------------------
+
+
+def test_draw_bags_draws_the_stream_the_brackets_and_the_outputs():
+    w, offsets = table(), [0, 3, 3, 6]
+    fig = draw_bags(INDICES, w, offsets, "mean", padding_idx=0, words=WORDS)
+    axes = axes_by_label(fig)
+    cells = stream_cells(axes["stream"])
+    assert [text.split("\n") for text, _ in cells] == [[str(i), WORDS[i]] for i in INDICES]
+    assert [color for _, color in cells] == [PADDING if i == 0 else HIGHLIGHT for i in INDICES]
+    assert bag_labels(axes["stream"]) == ["bag 0", "bag 1: empty", "bag 2", "bag 3"]
+    out = embedding_bag(INDICES, w, offsets, mode="mean", padding_idx=0)
+    drawn = cell_texts(axes["bags"], 3)
+    np.testing.assert_allclose([[float(drawn[(b, d)]) for d in range(3)] for b in range(4)], out, atol=0.005)
+    formulas = [t.get_text() for t in axes["bags"].texts if t.get_text().startswith("←")]
+    assert formulas == ["← (w[1] + w[2] + w[5]) / 3", "← empty → zeros", "← (w[3] + w[4]) / 2", "← (w[5] + w[2]) / 2"]
+
+
+def test_draw_bags_shows_weights_and_the_entries_after_the_last_offset():
+    psw = np.array([2.0, 1, 1, 0.5, 1, 1, 1, 1])
+    fig = draw_bags(INDICES, table(), [0, 2, 5], "sum", per_sample_weights=psw, include_last_offset=True)
+    ax = axes_by_label(fig)["stream"]
+    colors = [color for _, color in stream_cells(ax)]
+    assert colors == [HIGHLIGHT] * 5 + [NEUTRAL] * 3
+    assert "in no bag" in [t.get_text() for t in ax.texts]
+    weights = sorted((x, t.get_text()) for t in ax.texts for x, y in [t.get_position()] if y == 2.0 and x > 0)
+    assert [text for _, text in weights] == [f"{w:g}" for w in psw]
+    formulas = [t.get_text() for t in axes_by_label(fig)["bags"].texts if t.get_text().startswith("←")]
+    assert formulas == ["← 2·w[1] + 1·w[2]", "← 1·w[5] + 0.5·w[3] + 1·w[0]"]
+
+
+def test_draw_bags_groups_empty_bags_at_one_offset_and_shortens_long_formulas():
+    fig = draw_bags(INDICES, table(), [0, 0, 0], "max")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "bags 0, 1: empty" in texts
+    assert "← max(w[1], w[2], w[5], …)" in texts
+    single = draw_bags(INDICES, table(), [0, 7], "mean")
+    assert "← w[2] / 1" in [t.get_text() for t in axes_by_label(single)["bags"].texts]
+
+
+def test_draw_bags_2d_indices_are_one_bag_per_row():
+    fig = draw_bags(INDICES.reshape(2, 4), table(), mode="sum")
+    assert bag_labels(axes_by_label(fig)["stream"]) == ["bag 0", "bag 1"]
+
+
+def test_draw_bags_raises_the_errors_of_embedding_bag():
+    with pytest.raises(ValueError, match="must not decrease"):
+        draw_bags(INDICES, table(), [0, 5, 2])
+    with pytest.raises(ValueError, match="mode='sum'"):
+        draw_bags(INDICES, table(), [0], "mean", per_sample_weights=np.ones(INDICES.size))
+
+
+def test_draw_bags_cell_size_does_not_depend_on_the_number_of_bags():
+    small = draw_bags(INDICES, table(), [0])
+    large = draw_bags(INDICES, table(), [0, 1, 2, 3, 4, 5])
+    cell = [axes_by_label(f)["table"].get_window_extent().height / len(WORDS) for f in (small, large)]
+    assert cell[0] == pytest.approx(cell[1], rel=0.02)
+    assert to_png(large).startswith(b"\x89PNG")
+
+
+# --- measure_bag_vs_lookup_sum --------------------------------------------------------------
+
+
+def test_measure_counts_the_bytes_each_method_makes():
+    b, length, v, d = 8, 5, 30, 4
+    cost = measure_bag_vs_lookup_sum(b, length, v, d, repeats=2)
+    assert cost.lookup_sum_bytes == (b * length * d + b * d) * 4  # the (B, L, D) rows and the (B, D) sum
+    assert b * d * 4 <= cost.bag_bytes < cost.lookup_sum_bytes  # the output and some int64 bookkeeping
+    assert cost.bag_seconds > 0 and cost.lookup_sum_seconds > 0
+    assert cost.memory_ratio == cost.lookup_sum_bytes / cost.bag_bytes
+    assert cost.time_ratio == cost.lookup_sum_seconds / cost.bag_seconds
+
+
+def test_the_two_methods_measured_compute_the_same_thing():
+    gen = torch.Generator().manual_seed(0)
+    w, idx = torch.randn(30, 4, generator=gen), torch.randint(0, 30, (8, 5), generator=gen)
+    torch.testing.assert_close(F.embedding_bag(idx, w, mode="sum"), F.embedding(idx, w).sum(dim=1))
+
+
+def test_measure_refuses_zero_repeats():
+    with pytest.raises(ValueError, match="repeats"):
+        measure_bag_vs_lookup_sum(2, 2, 4, 2, repeats=0)
+
+
+# --- classifier figures ----------------------------------------------------------------------
+
+
+def test_confusion_matrix_counts_pairs():
+    rng = np.random.default_rng(0)
+    true, pred = rng.integers(0, 4, 50), rng.integers(0, 4, 50)
+    m = confusion_matrix(true, pred, 4)
+    for t in range(4):
+        for p in range(4):
+            assert m[t, p] == np.sum((true == t) & (pred == p))
+    assert confusion_matrix(torch.tensor(true), torch.tensor(pred), 4).tolist() == m.tolist()
+    with pytest.raises(ValueError, match="same length"):
+        confusion_matrix([0, 1], [0], 2)
+    with pytest.raises(ValueError, match=r"\[0, 2\)"):
+        confusion_matrix([0, 2], [0, 1], 2)
+
+
+def test_plot_confusion_writes_the_counts_and_colours_mistakes():
+    m = np.array([[5, 1, 0], [0, 4, 0], [2, 0, 3]])
+    fig = plot_confusion(m, ["a", "b", "c"])
+    ax = axes_by_label(fig)["confusion"]
+    texts = {(int(t.get_position()[1]), int(t.get_position()[0])): t.get_text() for t in ax.texts}
+    assert texts == {(r, c): str(m[r, c]) for r in range(3) for c in range(3)}
+    colors = {(int(p.get_y()), int(p.get_x())): mcolors.to_hex(p.get_facecolor()) for p in ax.patches}
+    assert colors[(0, 0)] == OUTPUT and colors[(2, 0)] == CHANGED and colors[(0, 2)] == NEUTRAL
+    assert ax.get_title() == "accuracy 12/15 = 80.0%"
+    with pytest.raises(ValueError, match="len"):
+        plot_confusion(m, ["a", "b"])
+
+
+def test_plot_top_words_shows_the_best_words_of_each_class_in_order():
+    scores = np.array([[9.0, 9.0], [1.0, 3.0], [2.0, 1.0], [3.0, 2.0]])
+    words = ["<pad>", "x", "y", "z"]
+    fig = plot_top_words(scores, words, ["first", "second"], k=2, skip=["<pad>"])
+    axes = axes_by_label(fig)
+    for name, expected in (("first", ["z", "y"]), ("second", ["x", "z"])):
+        ax = axes[name]
+        assert [t.get_text() for t in ax.get_yticklabels()] == expected
+        widths = [bar.get_width() for bar in ax.patches]
+        assert widths == sorted(widths, reverse=True)
+    with pytest.raises(ValueError, match="shape"):
+        plot_top_words(scores[:, :1], words, ["first", "second"])
+
+
+# --- BagExplorer ----------------------------------------------------------------------------
+
+
+def test_bag_explorer_redraws_when_the_offsets_or_the_mode_change():
+    w = BagExplorer(torch.tensor(INDICES), torch.tensor(table()), offsets=[0, 3], mode="mean", words=WORDS)
+    np.testing.assert_array_equal(w.output, embedding_bag(INDICES, table(), [0, 3], mode="mean"))
+    first = w.png
+    w.controls["offsets"].value = "0, 2, 2, 6"
+    assert w.png != first and w.image.value == w.png
+    np.testing.assert_array_equal(w.output, embedding_bag(INDICES, table(), [0, 2, 2, 6], mode="mean"))
+    before = w.png
+    w.controls["mode"].value = "max"
+    assert w.png != before
+    np.testing.assert_array_equal(w.output, embedding_bag(INDICES, table(), [0, 2, 2, 6], mode="max"))
+    assert w._repr_mimebundle_()["text/plain"] == "BagExplorer(offsets='0, 2, 2, 6', mode='max')"
+
+
+@pytest.mark.parametrize(("text", "message"), [("0, 5, 2", "must not decrease"), ("1, 3", "must be 0"),
+                                                 ("0; 2", "one list"), ("0, x", "could not read")])
+def test_bag_explorer_explains_offsets_that_do_not_make_bags(text, message):
+    w = BagExplorer(INDICES, table())
+    w.controls["offsets"].value = text
+    assert w.output is None and message in w.message
+    assert "do not make bags" in w.caption.value
+    w.controls["offsets"].value = "0, 4"
+    assert w.output is not None and w.message == ""
