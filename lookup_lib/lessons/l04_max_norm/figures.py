@@ -31,98 +31,9 @@ __all__ = ["RenormStep", "draw_norm_ball", "norm_label", "plot_norm_ball", "plot
 GHOST_ALPHA = 0.35  # how faint the "before" arrows are
 
 
-@dataclass(frozen=True)
-class RenormStep:
-    """One forward pass with ``max_norm``: the table before and after, and which rows changed.
-
-    Attributes
-    ----------
-    before, after : numpy.ndarray, shape (V, D)
-        Copies of the table before and after :func:`lookup_lib.renorm_`.
-    looked_up : numpy.ndarray of int64, shape (K,)
-        The distinct rows referenced by the indices, sorted.
-    max_norm, norm_type : float
-    """
-
-    before: np.ndarray
-    after: np.ndarray
-    looked_up: np.ndarray
-    max_norm: float
-    norm_type: float
-
-    @property
-    def changed(self) -> np.ndarray:
-        """Sorted rows whose values differ between ``before`` and ``after``, shape (C,)."""
-        return np.flatnonzero((self.before != self.after).any(axis=1))
-
-    def norms(self) -> tuple[np.ndarray, np.ndarray]:
-        """The ``norm_type``-norm of every row before and after, each of shape (V,)."""
-        return row_norms(self.before, self.norm_type), row_norms(self.after, self.norm_type)
-
-
-def renorm_step(weight: Any, indices: Any, max_norm: float, norm_type: float = 2.0) -> RenormStep:
-    """Apply :func:`lookup_lib.renorm_` to a copy of ``weight``; ``weight`` itself is not changed.
-
-    Parameters
-    ----------
-    weight : array_like of float, shape (V, D) (a torch tensor is fine)
-    indices : array_like of int, any shape
-    max_norm : float, > 0
-    norm_type : float, default 2.0 (``math.inf`` allowed)
-
-    Returns
-    -------
-    RenormStep
-
-    Examples
-    --------
-    >>> step = renorm_step([[3., 4.], [0.3, 0.4], [6., 8.]], [0, 1, 0], max_norm=1.0)
-    >>> step.changed.tolist(), step.after[0].round(6).tolist()
-    ([0], [0.6, 0.8])
-    """
-    before = np.array(from_torch(weight), dtype=None, copy=True)
-    if before.dtype.kind != "f":
-        before = before.astype(np.float64)
-    idx = np.asarray(from_torch(indices), dtype=np.int64)
-    after = renorm_(before.copy(), idx, max_norm, norm_type)
-    return RenormStep(before, after, np.unique(idx), float(max_norm), float(norm_type))
-
-
 def norm_label(norm_type: float) -> str:
     """``"1"``, ``"2"``, ``"∞"`` or ``"1.5"``: how ``norm_type`` is written in titles."""
     return "∞" if math.isinf(norm_type) else f"{norm_type:g}"
-
-
-def unit_ball(norm_type: float, num_points: int = 401) -> np.ndarray:
-    """Points on the boundary of the unit ball ``{v in R^2 : ||v||_p = 1}``, as a closed loop.
-
-    Each direction ``(cos t, sin t)`` is divided by its own p-norm, so every point has
-    p-norm 1 (up to rounding): a diamond for p = 1, a circle for p = 2, a square for p = ∞.
-    With ``num_points - 1`` a multiple of 8 the corners (at multiples of 45°) are included.
-
-    Parameters
-    ----------
-    norm_type : float, > 0 (``math.inf`` allowed)
-    num_points : int, default 401
-        The first and the last point are the same (the loop is closed).
-
-    Returns
-    -------
-    numpy.ndarray of float64, shape (num_points, 2)
-
-    Examples
-    --------
-    >>> unit_ball(1.0, num_points=5).round(12) + 0.0   # the diamond's four corners, closed
-    array([[ 1.,  0.],
-           [ 0.,  1.],
-           [-1.,  0.],
-           [ 0., -1.],
-           [ 1.,  0.]])
-    """
-    t = np.linspace(0.0, 2.0 * np.pi, num_points)
-    directions = np.stack([np.cos(t), np.sin(t)], axis=1)
-    directions[-1] = directions[0]  # sin(2π) is not exactly 0: close the loop exactly
-    return directions / row_norms(directions, norm_type)[:, None]
 
 
 def plot_renorm_table(weight: Any, indices: Any, max_norm: float, norm_type: float = 2.0) -> Figure:
