@@ -15,10 +15,11 @@ from lookup_lib.core import (
     renorm_,
     row_norms,
 )
-from lookup_lib.module import Embedding
+from lookup_lib.module import Embedding, EmbeddingBag
 
 __all__ = [
     "Embedding",
+    "EmbeddingBag",
     "SparseGrad",
     "embedding",
     "embedding_backward",

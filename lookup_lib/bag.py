@@ -15,16 +15,20 @@ from typing import Any
 import numpy as np
 
 from lookup_lib.checks import (
+    as_array,
+    as_grad,
     as_indices,
+    as_table,
     as_weight,
-    as_writable_float_table,
+    check_bool,
     check_max_norm,
     check_positive_int,
     check_range,
+    check_sparse_without_scaling,
     from_torch,
     normalize_padding_idx,
 )
-from lookup_lib.core import _renorm_rows, scatter_add_rows
+from lookup_lib.core import SparseGrad, renorm_rows, scatter_add_rows
 
 __all__ = ["bag_bounds", "embedding_bag", "embedding_bag_backward", "per_sample_weights_backward"]
 
@@ -79,12 +83,9 @@ def _bag_bounds(idx: np.ndarray, offsets: Any, include_last_offset: bool) -> np.
 
 def _as_offsets(offsets: Any, num_indices: int, include_last_offset: bool) -> np.ndarray:
     """``offsets`` as a 1-D integer array that starts at 0, never decreases and stays in ``[0, num_indices]``."""
-    offs = np.asarray(from_torch(offsets))
-    if offs.size == 0 and offs.dtype == np.float64 and not isinstance(offsets, np.ndarray):
-        offs = offs.astype(np.int64)  # np.asarray([]) is float64; an empty list is just no offsets
-    if offs.dtype.kind not in "iu" or offs.ndim != 1:
-        raise TypeError(f"offsets must be a 1-D array of integers, got dtype {offs.dtype} and shape {offs.shape}")
-    offs = offs.astype(np.int64)  # (unsigned offsets would hide a decrease: np.diff wraps around)
+    offs = as_indices(offsets, "offsets").astype(np.int64)  # int64 or int32, as for indices
+    if offs.ndim != 1:
+        raise ValueError(f"offsets must be 1-D, got shape {offs.shape}")
     if include_last_offset and offs.size == 0:
         raise ValueError("include_last_offset=True needs at least one offset: the end of the last bag")
     if offs.size and offs[0] != 0:
@@ -117,12 +118,14 @@ def _check_per_sample_weights(psw: Any, mode: str, shape: tuple[int, ...], dtype
         return None
     if mode != "sum":
         raise ValueError(f"per_sample_weights weight the terms of a sum, so they need mode='sum', got mode={mode!r}")
-    arr = np.asarray(from_torch(psw))
-    if arr.dtype.kind not in "fiu":
-        raise TypeError(f"per_sample_weights must hold numbers, got dtype {arr.dtype}")
+    arr = as_array(psw, "per_sample_weights")
     if arr.shape != shape:
         raise ValueError(f"per_sample_weights must have the shape of indices, {shape}, got {arr.shape}")
-    return arr.astype(dtype, copy=False)
+    if not isinstance(from_torch(psw), np.ndarray) and arr.dtype.kind in "fiu":
+        arr = arr.astype(dtype)  # a list has no dtype of its own: take the weight's
+    if arr.dtype != dtype:  # torch refuses to mix dtypes here; a silent cast could overflow (1e300 -> inf)
+        raise TypeError(f"per_sample_weights must have the dtype of the weight, {dtype}, got dtype {arr.dtype}")
+    return arr.copy()  # read before any max_norm writes: it might be a view of the table's bytes
 
 
 def _layers(lengths: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -202,8 +205,8 @@ def embedding_bag(
     Returns
     -------
     numpy.ndarray, shape (B, D), dtype of ``weight``
-        Bit for bit torch's CPU result in every mode (with ``max_norm``, a renormalised row may
-        differ from torch's in the last bit, see :func:`~lookup_lib.core.row_norms`).
+        Bit for bit torch's CPU result in every mode (with ``max_norm``, see
+        :func:`~lookup_lib.core.row_norms` for which norms are torch's bit for bit).
 
     Examples
     --------
@@ -217,20 +220,16 @@ def embedding_bag(
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    table = as_table(weight, max_norm, "embedding_bag", need_float=True)
     idx = as_indices(indices)
-    if max_norm is not None:
-        table = as_writable_float_table(weight, "embedding_bag with max_norm")
-    else:
-        table = as_weight(weight)
-    if table.dtype.kind != "f":
-        raise TypeError(f"embedding_bag needs a floating-point weight, got dtype {table.dtype}")
+    include_last_offset = check_bool(include_last_offset, "include_last_offset")
     pad = normalize_padding_idx(padding_idx, table.shape[0])
     check_max_norm(max_norm, norm_type)
     bags = _bags(idx, offsets, include_last_offset, pad)
     psw = _check_per_sample_weights(per_sample_weights, mode, idx.shape, table.dtype)
     check_range(idx, table.shape[0])
-    if max_norm is not None:  # only now, when every check has passed
-        _renorm_rows(table, bags.looked_up, max_norm, norm_type)
+    if max_norm is not None:  # only now, when every check has passed (bags.looked_up is a copy)
+        renorm_rows(table, bags.looked_up, max_norm, norm_type)
 
     rows = table[bags.rows]  # (N, D): the looked-up rows, bag after bag
     if mode == "max":
@@ -254,7 +253,8 @@ def embedding_bag_backward(
     padding_idx: int | None = None,
     weight: Any = None,
     scale_grad_by_freq: bool = False,
-) -> np.ndarray:
+    sparse: bool = False,
+) -> np.ndarray | SparseGrad:
     """Gradient of the loss with respect to the table, given the gradient of the bags.
 
     Every entry of a bag receives its bag's gradient row: as it is for ``sum``, divided by the
@@ -276,10 +276,13 @@ def embedding_bag_backward(
         Divide each entry's contribution by how often its row occurs in all the bags (not with
         ``max``). torch 2.13's CPU kernel divides by another row's count when rows occur different
         numbers of times (pytorch issue #190063); this follows torch's documentation.
+    sparse : bool, default False
+        Return a :class:`~lookup_lib.core.SparseGrad` as torch does: one value row per counted
+        entry (padding left out), in input order, uncoalesced. Not with ``mode="max"``.
 
     Returns
     -------
-    numpy.ndarray, shape (V, D), dtype of ``grad_output``
+    numpy.ndarray, shape (V, D), dtype of ``grad_output``, or SparseGrad
 
     Examples
     --------
@@ -292,9 +295,14 @@ def embedding_bag_backward(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     idx = as_indices(indices)
-    grad = np.asarray(from_torch(grad_output))
+    grad = as_grad(grad_output)
     num_embeddings = check_positive_int(num_embeddings, "num_embeddings", allow_zero=True)
-    bags = _bags(idx, offsets, include_last_offset, normalize_padding_idx(padding_idx, num_embeddings))
+    scale_grad_by_freq, sparse = check_bool(scale_grad_by_freq, "scale_grad_by_freq"), check_bool(sparse, "sparse")
+    check_sparse_without_scaling(sparse, scale_grad_by_freq)
+    if sparse and mode == "max":
+        raise ValueError("mode='max' has no sparse gradient (torch refuses it too)")
+    bags = _bags(idx, offsets, check_bool(include_last_offset, "include_last_offset"),
+                 normalize_padding_idx(padding_idx, num_embeddings))
     if grad.ndim != 2 or grad.shape[0] != bags.lengths.size:
         raise ValueError(f"grad_output must have shape (num_bags, D) = ({bags.lengths.size}, D), got {grad.shape}")
     psw = _check_per_sample_weights(per_sample_weights, mode, idx.shape, grad.dtype)
@@ -318,6 +326,8 @@ def embedding_bag_backward(
     if scale_grad_by_freq:
         counts = np.bincount(bags.looked_up, minlength=num_embeddings)
         values = values * (1.0 / counts[bags.rows]).astype(values.dtype)[:, None]
+    if sparse:
+        return SparseGrad(bags.rows.astype(np.int64), values, (num_embeddings, grad.shape[1]))
     return scatter_add_rows(bags.rows, values, num_embeddings)
 
 
@@ -355,7 +365,7 @@ def per_sample_weights_backward(
     array([[ 10., 100., 220.]])
     """
     idx = as_indices(indices)
-    grad = np.asarray(from_torch(grad_output))
+    grad = as_grad(grad_output)
     table = as_weight(weight)
     bags = _bags(idx, offsets, include_last_offset, normalize_padding_idx(padding_idx, table.shape[0]))
     if grad.shape != (bags.lengths.size, table.shape[1]):

@@ -15,14 +15,16 @@ import numpy as np
 
 from lookup_lib import fast_scatter
 from lookup_lib.checks import (
+    as_grad,
     as_indices,
+    as_table,
     as_weight,
     as_writable_float_table,
+    check_bool,
     check_max_norm,
     check_positive_int,
     check_range,
     check_sparse_without_scaling,
-    from_torch,
     normalize_padding_idx,
 )
 
@@ -32,6 +34,7 @@ __all__ = [
     "one_hot_matmul",
     "renorm_",
     "row_norms",
+    "renorm_rows",
     "embedding_backward",
     "SparseGrad",
 ]
@@ -40,15 +43,16 @@ __all__ = [
 RENORM_EPS = 1e-7
 
 
-def one_hot(indices: Any, num_classes: int, dtype: Any = np.float32) -> np.ndarray:
+def one_hot(indices: Any, num_classes: int = -1, dtype: Any = np.float32) -> np.ndarray:
     """One-hot encode integer indices (独热编码).
 
     Parameters
     ----------
     indices : array_like of int, shape (*S)
         Class indices, each in ``[0, num_classes)``.
-    num_classes : int
-        Length of each one-hot vector (the vocabulary size V).
+    num_classes : int, default -1
+        Length of each one-hot vector (the vocabulary size V); -1: ``max(indices) + 1``, as in
+        torch, which then needs at least one index (so does ``num_classes=0``).
     dtype : numpy dtype, default float32
         dtype of the result (``torch.nn.functional.one_hot`` returns int64; a float
         result is what gets multiplied with a weight matrix).
@@ -63,9 +67,17 @@ def one_hot(indices: Any, num_classes: int, dtype: Any = np.float32) -> np.ndarr
     >>> one_hot([2, 0], 3)
     array([[0., 0., 1.],
            [1., 0., 0.]], dtype=float32)
+    >>> one_hot([1, 0]).shape  # num_classes inferred: max + 1
+    (2, 2)
     """
     idx = as_indices(indices)
-    num_classes = check_positive_int(num_classes, "num_classes", allow_zero=True)
+    if not (isinstance(num_classes, (int, np.integer)) and num_classes == -1):
+        num_classes = check_positive_int(num_classes, "num_classes", allow_zero=True)
+    if idx.size == 0 and num_classes <= 0:
+        raise ValueError(f"cannot infer num_classes from empty indices (got num_classes={num_classes}); pass it")
+    if num_classes == -1:
+        check_range(idx, np.iinfo(np.int64).max, what="one-hot encoding")  # only negatives can fail here
+        num_classes = int(idx.max()) + 1
     check_range(idx, num_classes, what="one-hot encoding")
     # Readable form: np.eye(num_classes)[idx]. Comparing against arange builds the same
     # array without first making the V x V identity matrix.
@@ -111,16 +123,14 @@ def embedding(
            [[10., 11.],
             [10., 11.]]], dtype=float32)
     """
+    table = as_table(weight, max_norm, "embedding")
     idx = as_indices(indices)
-    if max_norm is not None:
-        table = as_writable_float_table(weight, "embedding with max_norm")
-    else:
-        table = as_weight(weight)
     normalize_padding_idx(padding_idx, table.shape[0])
     check_max_norm(max_norm, norm_type)
     check_range(idx, table.shape[0])
     if max_norm is not None:
-        _renorm_rows(table, idx, max_norm, norm_type)
+        idx = idx.copy()  # read the indices before the renorm writes: they may be a view of the table's bytes
+        renorm_rows(table, idx, max_norm, norm_type)
     return np.take(table, idx, axis=0)  # table[idx]; np.take copies whole rows at once: faster for short rows
 
 
@@ -151,38 +161,91 @@ def one_hot_matmul(indices: Any, weight: Any) -> np.ndarray:
     return one_hot(indices, table.shape[0], dtype=table.dtype) @ table
 
 
-def row_norms(rows: np.ndarray, norm_type: float = 2.0) -> np.ndarray:
-    """The ``norm_type``-norm of each row, computed in float64 and rounded to the rows' dtype.
+def row_norms(rows: Any, norm_type: float = 2.0) -> np.ndarray:
+    """The ``norm_type``-norm of each row, computed as torch's CPU kernel computes it, returned as float64.
 
-    torch computes the norm of a float32 row in float32 and reads it back as a double;
-    rounding our float64 norm to the row's dtype gives the same number (or one a unit in
-    the last place away, since the sum runs in another order).
+    For float32 and float64 rows, norms 1, 2 and inf are torch's numbers bit for bit: the 1-norm is a
+    running sum in the rows' dtype, the inf-norm the largest ``|x|``, and the 2-norm follows torch's
+    vectorised loop (:func:`_two_norm`). Other p, and other dtypes, are computed in float64 and
+    rounded to the rows' dtype (torch's may be an ulp away).
 
     Examples
     --------
     >>> row_norms(np.array([[3., -4.]]), 2.0), row_norms(np.array([[3., -4.]]), 1.0)
     (array([5.]), array([7.]))
     """
-    r = np.abs(np.asarray(rows, dtype=np.float64))
+    r = np.abs(np.asarray(rows))
+    exact = r.dtype in (np.float32, np.float64) and r.shape[-1] > 0
     if np.isinf(norm_type):
-        norms = r.max(axis=-1, initial=0.0)
-    elif norm_type == 1:
-        norms = r.sum(axis=-1)
-    elif norm_type == 2:
-        norms = np.sqrt((r * r).sum(axis=-1))
-    else:
-        norms = (r**norm_type).sum(axis=-1) ** (1.0 / norm_type)
-    out_dtype = rows.dtype if rows.dtype.kind == "f" else np.float64
+        return r.max(axis=-1, initial=0).astype(np.float64)
+    if exact and norm_type == 1:
+        return np.add.accumulate(r, axis=-1)[..., -1].astype(np.float64)  # one after the other, in order
+    if exact and norm_type == 2:
+        return _two_norm(r.reshape(-1, r.shape[-1])).reshape(r.shape[:-1]).astype(np.float64)
+    r = r.astype(np.float64)
+    norms = (r**norm_type).sum(axis=-1) ** (1.0 / norm_type)
+    out_dtype = rows.dtype if getattr(rows, "dtype", np.dtype(float)).kind == "f" else np.float64
     return norms.astype(out_dtype).astype(np.float64)
 
 
-def _renorm_rows(table: np.ndarray, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
-    """The in-place step of :func:`renorm_`, on inputs that are already checked."""
-    rows = np.unique(idx)  # each distinct row once, in sorted order, as torch does
+# True: torch's AVX2 / AVX512 kernels (x86-64), whose leftover loop uses fused multiply-adds;
+# False: its portable kernel (ATEN_CPU_CAPABILITY=default), no fused multiply-add.
+NORM_FMA = True
+
+
+def _two_norm(r: np.ndarray) -> np.ndarray:
+    """``sqrt(sum(x * x))`` per row of the (R, D) float array ``r``, summed in torch's order.
+
+    torch's CPU loop keeps one 32-byte register of partial sums (8 float32 or 4 float64 lanes):
+    lane j adds the squares of elements j, j + L, j + 2L, ... of the whole blocks of L; then the
+    lanes are added one after the other; then the leftover elements (fewer than L) are added one
+    by one, with fused multiply-adds under ``NORM_FMA`` (for float32, the leftover's first 4 are
+    squared in one plain 4-lane step first, as the compiled code does).
+    """
+    lanes = 32 // r.itemsize
+    body = r.shape[1] - r.shape[1] % lanes
+    total = np.zeros(len(r), r.dtype)
+    if body:
+        squares = (r[:, :body] * r[:, :body]).reshape(len(r), body // lanes, lanes)
+        partial = np.add.accumulate(squares, axis=1)[:, -1]  # (R, L): lane j's running sum
+        total = np.add.accumulate(partial, axis=1)[:, -1]
+    plain = body + (4 if r.dtype == np.float32 and r.shape[1] - body >= 4 else 0)
+    for d in range(body, r.shape[1]):
+        x = r[:, d]
+        total = _fma(x, x, total) if NORM_FMA and d >= plain else total + x * x
+    return np.sqrt(total)
+
+
+def _fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``a * b + c`` rounded once (float32 via float64: exact but for a double rounding, about 1 in 2**29)."""
+    if a.dtype == np.float32:
+        return (a.astype(np.float64) * b + c).astype(np.float32)
+    # float64: the product's exact rounding error (Dekker's split), then the sum's (Knuth's two-sum).
+    split = a * 134217729.0
+    hi = split - (split - a)
+    lo = a - hi
+    bhi = (b * 134217729.0) - ((b * 134217729.0) - b)
+    blo = b - bhi
+    p = a * b
+    p_err = ((hi * bhi - p) + hi * blo + lo * bhi) + lo * blo
+    s = p + c
+    z = s - p
+    s_err = (p - (s - z)) + (c - z)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(s), s + (s_err + p_err), s)
+
+
+def renorm_rows(table: np.ndarray, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """The in-place step of :func:`renorm_`, on inputs that are already checked (a float table, valid indices).
+
+    Each distinct row once, in sorted order, as torch does: its norm (:func:`row_norms`, torch's
+    numbers), then ``scale = max_norm / (norm + 1e-7)`` in double, then the row times the scale
+    converted to the row's dtype (torch's ``row *= scale``).
+    """
+    rows = np.unique(idx)
     norms = row_norms(table[rows], norm_type)
     too_long = norms > max_norm
     scale = max_norm / (norms[too_long] + RENORM_EPS)  # in double, like torch
-    # torch multiplies the float row by the scale converted to the row's dtype.
     table[rows[too_long]] *= scale.astype(table.dtype)[:, None]
 
 
@@ -220,12 +283,12 @@ def renorm_(weight: Any, indices: Any, max_norm: float, norm_type: float = 2.0) 
            [0.3, 0.4]], dtype=float32)
     """
     table = as_writable_float_table(weight, "renorm_")
-    idx = as_indices(indices)
+    idx = as_indices(indices).copy()  # a copy: the indices may be a view of the table's own bytes
     if max_norm is None:
         raise ValueError("renorm_ needs a max_norm, got None")
     check_max_norm(max_norm, norm_type)
     check_range(idx, table.shape[0])
-    _renorm_rows(table, idx, max_norm, norm_type)
+    renorm_rows(table, idx, max_norm, norm_type)
     return table
 
 
@@ -346,8 +409,10 @@ def embedding_backward(
            [2., 2.]], dtype=float32)
     """
     idx = as_indices(indices)
-    grad = np.asarray(from_torch(grad_output))
+    grad = as_grad(grad_output)
     num_embeddings = check_positive_int(num_embeddings, "num_embeddings", allow_zero=True)
+    scale_grad_by_freq = check_bool(scale_grad_by_freq, "scale_grad_by_freq")
+    sparse = check_bool(sparse, "sparse")
     if grad.shape[:-1] != idx.shape or grad.ndim != idx.ndim + 1:
         raise ValueError(
             f"grad_output must have shape (*indices.shape, D) = {idx.shape + ('D',)}, got {grad.shape}"

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from lookup_lib.bag import MODES, embedding_bag, embedding_bag_backward
 from lookup_lib.checks import (
     as_indices,
     as_weight,
@@ -17,7 +18,7 @@ from lookup_lib.checks import (
 )
 from lookup_lib.core import SparseGrad, embedding, embedding_backward
 
-__all__ = ["Embedding"]
+__all__ = ["Embedding", "EmbeddingBag"]
 
 
 class Embedding:
@@ -137,8 +138,10 @@ class Embedding:
 
     def __call__(self, indices: Any) -> np.ndarray:
         """Forward pass: ``weight[indices]``, shape ``(*indices.shape, D)``."""
-        out = embedding(indices, self.weight, self.padding_idx, self.max_norm, self.norm_type)
-        self._last_indices = as_indices(indices)
+        self._last_indices = None  # a failed forward leaves nothing for backward() to use
+        idx = as_indices(indices).copy()  # a copy: the caller may reuse its buffer before backward()
+        out = embedding(idx, self.weight, self.padding_idx, self.max_norm, self.norm_type)
+        self._last_indices = idx
         return out
 
     def backward(self, grad_output: Any) -> None:
@@ -149,7 +152,7 @@ class Embedding:
         if not self.requires_grad:
             raise RuntimeError("this table is frozen (requires_grad=False): it gets no gradient")
         if self._last_indices is None:
-            raise RuntimeError("call the layer on some indices before backward()")
+            raise RuntimeError("call the layer on some indices (successfully) before backward()")
         grad = embedding_backward(
             grad_output,
             self._last_indices,
@@ -177,3 +180,102 @@ class Embedding:
         if self.sparse:
             extras.append("sparse=True")
         return f"Embedding({', '.join(extras)})"
+
+
+class EmbeddingBag(Embedding):
+    """Bags of rows reduced to one row each: the NumPy twin of ``torch.nn.EmbeddingBag``.
+
+    Parameters as for :class:`Embedding`, plus ``mode`` ("mean", "sum" or "max") and
+    ``include_last_offset``; calls take ``(indices, offsets=None, per_sample_weights=None)``
+    as :func:`lookup_lib.bag.embedding_bag` does.
+
+    Examples
+    --------
+    >>> bag = EmbeddingBag(4, 2, mode="sum", rng=0)
+    >>> bag
+    EmbeddingBag(4, 2, mode='sum')
+    >>> bag([[0, 1], [2, 3]]).shape
+    (2, 2)
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        mode: str = "mean",
+        sparse: bool = False,
+        _weight: Any = None,
+        include_last_offset: bool = False,
+        padding_idx: int | None = None,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        if mode == "max" and sparse:
+            raise ValueError("mode='max' has no sparse gradient (torch refuses it too)")
+        super().__init__(num_embeddings, embedding_dim, padding_idx, max_norm, norm_type,
+                         scale_grad_by_freq, sparse, _weight, rng)
+        self.mode = mode
+        self.include_last_offset = bool(include_last_offset)
+        self._last_call: dict[str, Any] | None = None
+
+    @classmethod
+    def from_pretrained(  # type: ignore[override]
+        cls,
+        embeddings: Any,
+        freeze: bool = True,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        mode: str = "mean",
+        sparse: bool = False,
+        include_last_offset: bool = False,
+        padding_idx: int | None = None,
+    ) -> EmbeddingBag:
+        """Build a bag layer around an existing (V, D) table (kept as given, as in torch)."""
+        table = as_weight(embeddings)
+        layer = cls(*table.shape, max_norm=max_norm, norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq,
+                    mode=mode, sparse=sparse, _weight=table, include_last_offset=include_last_offset,
+                    padding_idx=padding_idx)
+        layer.requires_grad = not freeze
+        return layer
+
+    def __call__(self, indices: Any, offsets: Any = None, per_sample_weights: Any = None) -> np.ndarray:
+        """Forward pass: one row per bag, shape ``(B, D)``."""
+        self._last_call = None
+        idx = as_indices(indices).copy()  # copies: the caller may reuse its buffers before backward()
+        offs = None if offsets is None else as_indices(offsets, "offsets").copy()
+        psw = None if per_sample_weights is None else np.array(from_torch(per_sample_weights, "per_sample_weights"))
+        out = embedding_bag(idx, self.weight, offs, self.mode, psw, self.include_last_offset, self.padding_idx,
+                            self.max_norm, self.norm_type)
+        saved = self.weight.copy() if self.mode == "max" else None  # max needs the table the forward saw
+        self._last_call = dict(indices=idx, offsets=offs, per_sample_weights=psw, weight=saved)
+        return out
+
+    def backward(self, grad_output: Any) -> None:
+        """Add the gradient for the last forward pass into ``.grad`` (accumulates until ``zero_grad()``)."""
+        if not self.requires_grad:
+            raise RuntimeError("this table is frozen (requires_grad=False): it gets no gradient")
+        if self._last_call is None:
+            raise RuntimeError("call the layer on some indices (successfully) before backward()")
+        grad = embedding_bag_backward(grad_output, num_embeddings=self.num_embeddings, mode=self.mode,
+                                      include_last_offset=self.include_last_offset, padding_idx=self.padding_idx,
+                                      scale_grad_by_freq=self.scale_grad_by_freq, sparse=self.sparse,
+                                      **self._last_call)
+        self.grad = grad if self.grad is None else self.grad + grad
+
+    def __repr__(self) -> str:
+        extras = [f"{self.num_embeddings}, {self.embedding_dim}"]
+        if self.max_norm is not None:
+            extras.append(f"max_norm={self.max_norm}")
+        if self.norm_type != 2:
+            extras.append(f"norm_type={self.norm_type}")
+        if self.scale_grad_by_freq:
+            extras.append("scale_grad_by_freq=True")
+        extras.append(f"mode={self.mode!r}")
+        if self.padding_idx is not None:
+            extras.append(f"padding_idx={self.padding_idx}")
+        return f"EmbeddingBag({', '.join(extras)})"

@@ -4,7 +4,7 @@ import base64
 import io
 
 import nbformat
-from lookup_lib.viz import new_figure, to_png
+from lookup_lib.lessons.kit.style import new_figure, to_png
 from PIL import Image
 
 from tools.make_thumbnails import first_png, thumbnail

@@ -4,7 +4,9 @@ The tests read what is drawn (coloured cells, cell texts, arrow end points) and 
 with ``lookup_lib.embedding``, so a figure that shows the wrong rows fails.
 """
 
+import ast
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from lookup_lib import Embedding, embedding
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.style import HIGHLIGHT, OUTPUT, to_png
 from lookup_lib.lessons.l01_lookup_table.figures import CELL, MAX_SHOWN, MAX_TABLE_ROWS, draw_lookup, draw_lookup_error
+from lookup_lib.lessons.l01_lookup_table.helpers import look_up
 from lookup_lib.lessons.l01_lookup_table.widget import LookupExplorer
 
 WEIGHT = Embedding(5, 3, rng=0).weight
@@ -99,6 +102,27 @@ def test_every_panel_uses_the_same_cell_size():
         box = ax.get_position()
         assert box.width * fig_w / (x1 - x0) == pytest.approx(CELL)
         assert box.height * fig_h / (y0 - y1) == pytest.approx(CELL)
+
+
+def test_look_up_checks_once_and_returns_the_checked_arrays_with_the_output():
+    found = look_up([[0, 2], [4, 4]], WEIGHT)
+    assert isinstance(found.indices, np.ndarray) and found.indices.dtype.kind == "i"
+    assert found.indices.tolist() == [[0, 2], [4, 4]] and found.weight.shape == (5, 3)
+    np.testing.assert_array_equal(found.output, embedding([[0, 2], [4, 4]], WEIGHT))
+    with pytest.raises(IndexError, match=r"index 5 at position \(0, 1\)"):
+        look_up([[0, 5]], WEIGHT)
+    with pytest.raises(TypeError, match="must be integers"):
+        look_up([0.0], WEIGHT)
+
+
+def test_helpers_compute_without_drawing():
+    """A helper never imports matplotlib: the figures draw, the helpers compute."""
+    import lookup_lib.lessons.l01_lookup_table.helpers as helpers
+
+    tree = ast.parse(Path(helpers.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported and not any(name.split(".")[0] in ("matplotlib", "ipywidgets") for name in imported)
 
 
 def test_bad_indices_raise_what_lookup_lib_raises():

@@ -1,5 +1,8 @@
 """Lesson 03 helpers: padding a batch, the masked mean, the SGD trace, their figures and the widget."""
 
+import ast
+from pathlib import Path
+
 import matplotlib.colors as mcolors
 import numpy as np
 import pytest
@@ -7,13 +10,8 @@ import torch
 from torch.nn.utils.rnn import pad_sequence
 
 from lookup_lib.lessons.kit.style import HIGHLIGHT, PADDING, to_png
-from lookup_lib.lessons.l03_padding_idx.figures import (
-    draw_padded_batch,
-    masked_mean,
-    pad_batch,
-    plot_row_trace,
-    sgd_trace,
-)
+from lookup_lib.lessons.l03_padding_idx.figures import draw_padded_batch, plot_row_trace
+from lookup_lib.lessons.l03_padding_idx.helpers import masked_mean, pad_and_look_up, pad_batch, sgd_trace
 from lookup_lib.lessons.l03_padding_idx.widget import PaddingExplorer
 
 SENTENCES = ["the cat sat down", "dogs nap", "a dog ran"]
@@ -83,6 +81,27 @@ def test_masked_mean_ignores_padding_rows_whatever_they_hold():
     np.testing.assert_allclose(masked_mean(rows, mask), expected)
 
 
+def test_pad_and_look_up_is_pad_batch_then_the_lookup_then_the_masked_mean():
+    w = table()
+    batch = pad_and_look_up(SEQS, w, max_len=3, padding_idx=0)
+    ids, mask = pad_batch(SEQS, 3, padding_value=0)
+    np.testing.assert_array_equal(batch.ids, ids)
+    np.testing.assert_array_equal(batch.mask, mask)
+    np.testing.assert_array_equal(batch.rows, w[ids])
+    np.testing.assert_allclose(batch.means, masked_mean(w[ids], mask))
+    assert batch.rows.shape == (3, 3, 3) and batch.means.shape == (3, 3)
+
+
+def test_helpers_compute_without_drawing():
+    """A helper never imports matplotlib: the figures draw, the helpers compute."""
+    import lookup_lib.lessons.l03_padding_idx.helpers as helpers
+
+    tree = ast.parse(Path(helpers.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported and not any(name.split(".")[0] in ("matplotlib", "ipywidgets") for name in imported)
+
+
 # --- sgd_trace ------------------------------------------------------------------------------
 
 
@@ -93,6 +112,12 @@ def test_sgd_trace_never_changes_a_zero_padding_row_but_moves_a_used_row():
     assert (history[:, 0] == 0).all()
     cat = VOCAB.index("cat")
     assert not np.allclose(history[-1, cat], history[0, cat])
+
+
+def test_sgd_trace_accepts_a_tensor_table_and_tensor_indices():
+    w = table()
+    from_tensors = sgd_trace(torch.tensor(w, requires_grad=True), torch.tensor(SEQS[0]), steps=2, padding_idx=0)
+    np.testing.assert_array_equal(from_tensors, sgd_trace(w, SEQS[0], steps=2, padding_idx=0))
 
 
 def test_sgd_trace_does_not_change_its_input():

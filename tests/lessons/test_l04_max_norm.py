@@ -1,4 +1,4 @@
-"""Lesson 04's figures and widget: norm balls, arrows before/after renorm_, the NormBallExplorer."""
+"""Lesson 04: renorm_step and the unit ball, the norm balls and arrows before/after renorm_, the NormBallExplorer."""
 
 import math
 
@@ -8,14 +8,8 @@ from matplotlib.text import Annotation
 
 from lookup_lib import renorm_, row_norms
 from lookup_lib.lessons.kit.style import to_png
-from lookup_lib.lessons.l04_max_norm.figures import (
-    norm_label,
-    plot_norm_ball,
-    plot_norm_balls,
-    plot_renorm_table,
-    renorm_step,
-    unit_ball,
-)
+from lookup_lib.lessons.l04_max_norm.figures import norm_label, plot_norm_ball, plot_norm_balls, plot_renorm_table
+from lookup_lib.lessons.l04_max_norm.norms import renorm_step, unit_ball
 from lookup_lib.lessons.l04_max_norm.widget import NormBallExplorer
 
 NORM_TYPES = [1.0, 2.0, math.inf]

@@ -7,7 +7,8 @@ from matplotlib.patches import ConnectionPatch
 
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.style import to_png
-from lookup_lib.lessons.l05_gradients.figures import grad_row_norms, plot_grad_norms, plot_scatter_add
+from lookup_lib.lessons.l05_gradients.figures import plot_grad_norms, plot_scatter_add
+from lookup_lib.lessons.l05_gradients.gradients import grad_row_norms
 from lookup_lib.lessons.l05_gradients.widget import GradientExplorer
 
 INDICES = np.array([1, 3, 1, 0, 1])
@@ -203,6 +204,8 @@ def test_explorer_explains_text_it_cannot_read_and_recovers():
     assert w.grad is None and "0 to 3" in w.error
     w.controls["indices"].value = "3 3"
     assert w.error == "" and w.grad[3].tolist() == [2.0] * 4
+    w.controls["indices"].value = "  "
+    assert w.grad is None and "type some indices" in w.error
 
 
 def test_explorer_checks_its_labels():

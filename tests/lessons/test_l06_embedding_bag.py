@@ -1,6 +1,7 @@
-"""Lesson 06 helpers: the bags figure, the cost measurement, the classifier figures and BagExplorer."""
+"""Lesson 06: the bags figure, the cost measurement, the topic data, the classifier figures and BagExplorer."""
 
 import re
+from pathlib import Path
 
 import matplotlib.colors as mcolors
 import numpy as np
@@ -10,14 +11,13 @@ import torch.nn.functional as F
 
 from lookup_lib.bag import bag_bounds, embedding_bag
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, NEUTRAL, OUTPUT, PADDING, to_png
-from lookup_lib.lessons.l06_embedding_bag.figures import (
-    confusion_matrix,
-    draw_bags,
-    measure_bag_vs_lookup_sum,
-    plot_confusion,
-    plot_top_words,
-)
+from lookup_lib.lessons.kit.vocab import PAD, UNK, build_vocab, tokenize
+from lookup_lib.lessons.l06_embedding_bag.bags import cut_bags
+from lookup_lib.lessons.l06_embedding_bag.cost import measure_bag_vs_lookup_sum
+from lookup_lib.lessons.l06_embedding_bag.figures import draw_bags, plot_bags, plot_confusion, plot_top_words
+from lookup_lib.lessons.l06_embedding_bag.topics import confusion_matrix, load_topics, to_bags
 from lookup_lib.lessons.l06_embedding_bag.widget import BagExplorer
+from tools.make_topics import OUT, PER_TOPIC, TEST_PER_TOPIC, TOPICS, make_topics
 
 WORDS = ["<pad>", "rain", "snow", "goal", "match", "hot"]
 INDICES = np.array([1, 2, 5, 3, 0, 4, 5, 2])
@@ -92,7 +92,7 @@ def test_draw_bags_draws_the_stream_the_brackets_and_the_outputs():
 
 
 def test_draw_bags_shows_weights_and_the_entries_after_the_last_offset():
-    psw = np.array([2.0, 1, 1, 0.5, 1, 1, 1, 1])
+    psw = np.array([2.0, 1, 1, 0.5, 1, 1, 1, 1], dtype=np.float32)  # the weight's dtype, as torch requires
     fig = draw_bags(INDICES, table(), [0, 2, 5], "sum", per_sample_weights=psw, include_last_offset=True)
     ax = axes_by_label(fig)["stream"]
     colors = [color for _, color in stream_cells(ax)]
@@ -131,6 +131,29 @@ def test_draw_bags_cell_size_does_not_depend_on_the_number_of_bags():
     cell = [axes_by_label(f)["table"].get_window_extent().height / len(WORDS) for f in (small, large)]
     assert cell[0] == pytest.approx(cell[1], rel=0.02)
     assert to_png(large).startswith(b"\x89PNG")
+
+
+def test_cut_bags_computes_once_what_plot_bags_draws():
+    w, offsets = table(), [0, 3, 3, 6]
+    bags = cut_bags(INDICES, w, offsets, "mean", padding_idx=-len(WORDS))  # -6 is row 0, as in torch
+    assert bags.padding_idx == 0 and bags.bounds.tolist() == [0, 3, 3, 6, 8]
+    np.testing.assert_array_equal(bags.output, embedding_bag(INDICES, w, offsets, mode="mean", padding_idx=0))
+    assert bags.used_rows() == sorted(set(INDICES.tolist()) - {0})
+    assert bags.formulas() == ["(w[1] + w[2] + w[5]) / 3", "empty → zeros", "(w[3] + w[4]) / 2", "(w[5] + w[2]) / 2"]
+    drawn = [t.get_text() for t in axes_by_label(plot_bags(bags, words=WORDS))["bags"].texts
+             if t.get_text().startswith("←")]
+    assert drawn == [f"← {f}" for f in bags.formulas()]
+
+
+def test_bag_explorer_reduces_the_bags_once_per_redraw(monkeypatch):
+    import lookup_lib.lessons.l06_embedding_bag.bags as bags_module
+
+    calls = []
+    real = bags_module.embedding_bag
+    monkeypatch.setattr(bags_module, "embedding_bag", lambda *a, **k: calls.append(a) or real(*a, **k))
+    w = BagExplorer(INDICES, table(), offsets=[0, 3])
+    w.controls["mode"].value = "sum"
+    assert len(calls) == 2  # the first draw and one redraw: embedding_bag once each, not once more for the figure
 
 
 # --- measure_bag_vs_lookup_sum --------------------------------------------------------------
@@ -227,3 +250,103 @@ def test_bag_explorer_explains_offsets_that_do_not_make_bags(text, message):
     assert "do not make bags" in w.caption.value
     w.controls["offsets"].value = "0, 4"
     assert w.output is not None and w.message == ""
+
+
+# --- the topic data: the shipped file -------------------------------------------------------
+
+
+def raw_rows() -> list[list[str]]:
+    """The data lines of the shipped file, split at tabs, read without lookup_lib."""
+    lines = [line for line in OUT.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return [line.split("\t") for line in lines[1:]]
+
+
+def test_shipped_file_is_what_the_script_writes_and_the_script_is_deterministic():
+    assert make_topics() == make_topics()
+    assert OUT.read_text(encoding="utf-8") == make_topics()
+
+
+def test_the_header_says_the_data_was_written_for_this_project():
+    assert "written for this project" in OUT.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_load_topics_reads_every_row_in_file_order():
+    data = load_topics()
+    rows = raw_rows()
+    assert data.topics == sorted(TOPICS)
+    for split in ("train", "test"):
+        expected = [(topic, text) for s, topic, text in rows if s == split]
+        got = getattr(data, split)
+        assert list(zip([data.topics[k] for k in got.labels], got.texts, strict=True)) == expected
+        assert got.labels.dtype == np.int64
+
+
+def test_every_topic_has_its_share_of_each_split_and_no_sentence_twice():
+    data = load_topics()
+    test_counts = np.bincount(data.test.labels, minlength=len(data.topics))
+    train_counts = np.bincount(data.train.labels, minlength=len(data.topics))
+    np.testing.assert_array_equal(test_counts, TEST_PER_TOPIC)
+    np.testing.assert_array_equal(train_counts, PER_TOPIC - TEST_PER_TOPIC)
+    pairs = [(topic, text) for _, topic, text in raw_rows()]
+    assert len(set(pairs)) == len(pairs)  # so no (sentence, topic) of the test split is also in train
+
+
+def test_load_topics_reads_another_file_and_refuses_a_file_without_the_header(tmp_path: Path):
+    good = tmp_path / "mini.tsv"
+    good.write_text("# a comment\nsplit\ttopic\ttext\ntrain\tb\tx y\ntest\ta\tz\ntrain\ta\tw\n", encoding="utf-8")
+    data = load_topics(good)
+    assert data.topics == ["a", "b"]
+    assert data.train.texts == ["x y", "w"] and data.train.labels.tolist() == [1, 0]
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("train\ta\tw\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="header"):
+        load_topics(bad)
+    bad.write_text("split\ttopic\ttext\nvalid\ta\tw\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2"):
+        load_topics(bad)
+
+
+# --- tokenize, vocabulary, bags ---------------------------------------------------------------
+
+
+def test_tokenize_lowercases_and_drops_punctuation():
+    assert tokenize("The STORM, it's here!  Stay in.") == ["the", "storm", "it's", "here", "stay", "in"]
+    assert tokenize("") == []
+
+
+def test_build_vocab_is_sorted_after_the_two_specials_whatever_the_order_of_sentences():
+    sentences = [["rain", "and", "snow"], ["goal"], ["rain"]]
+    vocab = build_vocab(sentences, specials=(PAD, UNK))
+    assert vocab.words == ["<pad>", "<unk>", "and", "goal", "rain", "snow"]
+    assert build_vocab(sentences[::-1], specials=(PAD, UNK)).words == vocab.words
+    assert (vocab.pad, vocab.unk) == (0, 1)
+    assert build_vocab(sentences, min_count=2, specials=(PAD, UNK)).words == ["<pad>", "<unk>", "rain"]
+    with pytest.raises(ValueError, match="min_count"):
+        build_vocab(sentences, min_count=0, specials=(PAD, UNK))
+
+
+def test_encode_maps_each_word_to_its_row_and_unknown_words_to_unk():
+    vocab = build_vocab([["rain", "snow"]], specials=(PAD, UNK))
+    ids = vocab.encode(["snow", "hail", "rain"])
+    assert ids.dtype == np.int64
+    assert [vocab.words[i] for i in ids] == ["snow", "<unk>", "rain"]
+
+
+def test_to_bags_concatenates_and_offsets_point_at_each_start():
+    sentences = [np.array([5, 3]), np.array([], dtype=np.int64), np.array([7, 7, 2])]
+    indices, offsets = to_bags(sentences)
+    ends = np.r_[offsets[1:], indices.size]
+    for sentence, start, end in zip(sentences, offsets, ends, strict=True):
+        np.testing.assert_array_equal(indices[start:end], sentence)
+    assert indices.dtype == offsets.dtype == np.int64
+    assert to_bags([])[0].size == 0 and to_bags([])[1].size == 0
+
+
+def test_mean_bags_of_the_data_equal_each_sentence_mean():
+    data = load_topics()
+    vocab = build_vocab((tokenize(t) for t in data.train.texts), specials=(PAD, UNK))
+    encoded = [vocab.encode(tokenize(t)) for t in data.test.texts[:20]]
+    weight = np.random.default_rng(0).standard_normal((len(vocab), 4))
+    indices, offsets = to_bags(encoded)
+    expected = np.stack([weight[e].mean(axis=0) for e in encoded])
+    np.testing.assert_allclose(embedding_bag(indices, weight, offsets, mode="mean"), expected)

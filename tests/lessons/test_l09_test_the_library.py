@@ -283,6 +283,59 @@ def test_every_bug_swaps_an_existing_name_and_is_restored():
         assert getattr(bug.module, bug.attribute) is original
 
 
+def _code_lines(fn) -> list[str]:
+    """The source of ``fn`` without its docstring, its name in the ``def`` line replaced by ``_``."""
+    lines = inspect.getsource(fn).splitlines()
+    node = ast.parse(textwrap.dedent("\n".join(lines))).body[0]
+    first = node.body[0]
+    has_docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+    signature = [line.replace(f"def {fn.__name__}(", "def _(") for line in lines[: first.lineno - 1]]
+    return signature + lines[first.end_lineno if has_docstring else first.lineno - 1 :]
+
+
+# The fragment of the real line that each planted bug changes (and that its BUG comment names).
+REAL_FRAGMENT = {
+    "overwrite": "np.add.at(out, rows, values)",
+    "padding": "int(padding_idx) % num_embeddings",
+    "negative_wraps": "indices.min() >= 0",
+}
+
+
+@pytest.mark.parametrize("name", list(REAL_FRAGMENT))
+def test_each_planted_bug_is_the_real_code_with_exactly_one_line_changed(name):
+    """A planted bug is a copy of the real function with one line changed: if the real code moves, this fails."""
+    import difflib
+
+    bug = BUGS[name]
+    real = _code_lines(getattr(bug.module, bug.attribute))
+    if name == "overwrite":  # the readable form: what runs with core.FAST_SCATTER = False
+        fast = [k for k, line in enumerate(real) if line.strip() == "if FAST_SCATTER:"]
+        assert len(fast) == 1 and "fast_scatter.scatter_add_rows" in real[fast[0] + 1]
+        real = real[: fast[0]] + real[fast[0] + 2 :]
+    planted = _code_lines(bug.replacement)
+    matcher = difflib.SequenceMatcher(a=real, b=planted, autojunk=False)
+    changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    assert len(changes) == 1, f"{bug.replacement.__name__} differs from the real code in {len(changes)} places"
+    tag, i1, i2, j1, j2 = changes[0]
+    assert (tag, i2 - i1, j2 - j1) == ("replace", 1, 1), f"{bug.replacement.__name__}: {changes[0]}"
+    assert REAL_FRAGMENT[name] in real[i1] and REAL_FRAGMENT[name] not in planted[j1].partition("#")[0]
+    assert "# BUG" in planted[j1] and REAL_FRAGMENT[name] in planted[j1].partition("# BUG")[2]
+
+
+def test_the_overwrite_bug_stands_in_for_the_fast_path_too():
+    """With the fast path on (the default) or off, the real library sums repeats and the bug does not."""
+    grad, rows = np.array([[1.0], [2.0], [4.0]]), [0, 2, 0]
+    before = core.FAST_SCATTER
+    try:
+        for fast in (True, False):
+            core.FAST_SCATTER = fast
+            assert core.embedding_backward(grad, rows, 3)[0, 0] == 5.0
+            with broken_library("overwrite"):
+                assert core.embedding_backward(grad, rows, 3)[0, 0] in (1.0, 4.0)
+    finally:
+        core.FAST_SCATTER = before
+
+
 def test_unknown_bug_lists_the_known_ones():
     with pytest.raises(KeyError, match="overwrite, padding, negative_wraps"):
         broken_library("typo")

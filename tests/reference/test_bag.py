@@ -353,8 +353,10 @@ def test_scale_grad_by_freq_divides_each_row_by_its_own_count_where_torch_does_n
         assert ours[1, 0] == ours[3, 0]
         w_bag = leaf(case.weight)
         torch_bag(case, w_bag, scale_grad_by_freq=True).backward(torch.from_numpy(grad))
-        # torch 2.13 CPU (pytorch#190063) divides row 3 by row 1's count, 2.
-        np.testing.assert_allclose(w_bag.grad.numpy()[[1, 3]], ours[[1, 3]] / [[1], [2]], rtol=1e-6)
+        # torch 2.13 CPU (pytorch#190063) divides row 3 by row 1's count, 2; torch >= 2.15 fixed it.
+        fixed = tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:2]) >= (2, 15)
+        divisor = [[1], [1]] if fixed else [[1], [2]]
+        np.testing.assert_allclose(w_bag.grad.numpy()[[1, 3]], ours[[1, 3]] / divisor, rtol=1e-6)
 
 
 # ---- errors: clear, and nothing changed -------------------------------------------------------
@@ -370,7 +372,7 @@ BAD_CALLS = [
     (dict(indices=[[0, 1]], offsets=[0]), ValueError, "offsets must be None"),
     (dict(indices=[[[0]]]), ValueError, r"must be 1-D .* or 2-D .* got shape \(1, 1, 1\)"),
     (dict(indices=[0.0, 1.0], offsets=[0]), TypeError, "indices must be integers .* float64"),
-    (dict(indices=[0, 1], offsets=[0.0]), TypeError, "offsets must be a 1-D array of integers, got dtype float64"),
+    (dict(indices=[0, 1], offsets=[0.0]), TypeError, r"offsets must be integers .*\[0\.0\] \(dtype float64\)"),
     (dict(indices=[[0, 1]], mode="mean", per_sample_weights=[[1.0, 2.0]]), ValueError, "mode='sum', got mode='mean'"),
     (dict(indices=[[0, 1]], mode="max", per_sample_weights=[[1.0, 2.0]]), ValueError, "mode='sum', got mode='max'"),
     (dict(indices=[[0, 1]], mode="sum", per_sample_weights=[1.0, 2.0]), ValueError, r"shape of indices, \(1, 2\)"),

@@ -20,11 +20,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch
 
-from lookup_lib.checks import as_indices, as_weight
-from lookup_lib.core import embedding
+from lookup_lib.checks import as_weight
 from lookup_lib.lessons.kit.style import CHANGED, INK, NEUTRAL, OUTPUT, draw_table, new_figure
+from lookup_lib.lessons.l01_lookup_table.helpers import Lookup, look_up
 
-__all__ = ["draw_lookup", "draw_lookup_error"]
+__all__ = ["draw_lookup", "draw_lookup_error", "draw_lookup_result"]
 
 # At most this many indices / output rows, and table rows, are drawn; the rest are summarised.
 MAX_SHOWN = 12
@@ -122,8 +122,9 @@ def draw_lookup(
     Parameters
     ----------
     indices : array_like of int, shape (*S)
-        Checked exactly as :func:`lookup_lib.embedding` checks them (integer dtype, each in
-        ``[0, V)``), so a bad index raises the same ``TypeError`` / ``IndexError``.
+        Checked once, by :func:`~.helpers.look_up`, exactly as :func:`lookup_lib.embedding` checks
+        them (integer dtype, each in ``[0, V)``), so a bad index raises the same ``TypeError`` /
+        ``IndexError``.
     weight : array_like, shape (V, D)
         The table. Only its first ``MAX_TABLE_ROWS`` rows are drawn; arrows to later rows
         point at the "… more rows" line.
@@ -150,9 +151,29 @@ def draw_lookup(
     >>> sorted(a.get_gid() for a in fig.artists)
     ['index(0, 0)->row0', 'index(0, 1)->row2', 'row0->output(0, 0)', 'row2->output(0, 1)']
     """
-    table = as_weight(weight)
-    out = embedding(indices, table)  # validates the indices exactly as the library does
-    idx = as_indices(indices)
+    return draw_lookup_result(look_up(indices, weight), labels=labels, vocab=vocab, title=title, fmt=fmt)
+
+
+def draw_lookup_result(
+    lookup: Lookup,
+    *,
+    labels: Sequence[str] | None = None,
+    vocab: Sequence[str] | None = None,
+    title: str | None = None,
+    fmt: str = "{:.2f}",
+) -> Figure:
+    """:func:`draw_lookup` of a lookup already checked and computed by :func:`~.helpers.look_up`.
+
+    For callers that check the indices at their own door (the widget): nothing is converted
+    or checked again. The keyword arguments are those of :func:`draw_lookup`.
+
+    Examples
+    --------
+    >>> fig = draw_lookup_result(look_up([1], np.eye(2)))
+    >>> sorted(a.get_gid() for a in fig.artists)
+    ['index(0,)->row1', 'row1->output(0,)']
+    """
+    idx, table, out = lookup
     positions = [tuple(int(i) for i in p) for p in np.ndindex(*idx.shape)]
     if labels is not None and len(labels) != len(positions):
         raise ValueError(f"labels needs one name per index: got {len(labels)} names for {len(positions)} indices")

@@ -11,16 +11,16 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.checks import as_weight
-from lookup_lib.core import embedding
 from lookup_lib.lessons.kit.indices import EXAMPLE, parse_indices
 from lookup_lib.lessons.kit.widget import FigureWidget
-from lookup_lib.lessons.l01_lookup_table.figures import draw_lookup, draw_lookup_error
+from lookup_lib.lessons.l01_lookup_table.figures import draw_lookup_error, draw_lookup_result
+from lookup_lib.lessons.l01_lookup_table.helpers import look_up
 
 __all__ = ["LookupExplorer"]
 
 
 class LookupExplorer(FigureWidget):
-    """A text box of indices above the picture of their lookup (``viz.draw_lookup``).
+    """A text box of indices above the picture of their lookup (:func:`~.figures.draw_lookup`).
 
     Press Enter (or leave the box) to redraw. Text that cannot be looked up (a word, a
     float, an index out of range, ragged rows) shows the table and a message instead.
@@ -63,12 +63,11 @@ class LookupExplorer(FigureWidget):
     def draw(self, indices: str) -> Figure:
         """Parse the text and draw its lookup, or the table and a message if it cannot be looked up."""
         try:
-            idx = parse_indices(indices)
-            self.output = embedding(idx, self.weight)
+            lookup = look_up(parse_indices(indices), self.weight)  # checked here, once
         except (ValueError, TypeError, IndexError) as err:
             self.output, self.message = None, str(err)
             self.caption.value = f"<b>cannot look up:</b> {html.escape(self.message, quote=False)}"
             return draw_lookup_error(self.weight, self.message, vocab=self.vocab)
-        self.message = ""
-        self.caption.value = f"indices {idx.shape} → output {self.output.shape}"
-        return draw_lookup(idx, self.weight, vocab=self.vocab)
+        self.output, self.message = lookup.output, ""
+        self.caption.value = f"indices {lookup.indices.shape} → output {self.output.shape}"
+        return draw_lookup_result(lookup, vocab=self.vocab)

@@ -8,7 +8,7 @@ O(B·V) memory, both growing with the vocabulary size V.
 :func:`measure_lookup_vs_onehot` times both in torch, side by side in one run, on any
 device, and records the bytes each one materialises. torch is imported inside the
 functions that use it, so the records and the byte formulas import without torch (the
-figures in :mod:`lookup_lib.viz` use them). This module is shared with ``benchmarks/``.
+lesson's figures use them). This module is shared with ``benchmarks/``.
 """
 
 from __future__ import annotations

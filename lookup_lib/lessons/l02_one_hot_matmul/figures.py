@@ -8,6 +8,8 @@ against the vocabulary size on log-log axes.
 
 Panels are found again by their labels (``ax.get_label()``), the lit cells and arrows by
 their ``gid`` (``"one:{n},{k}"``, ``"pick:{n}->row{k}"``), so tests can check what is drawn.
+The matrices drawn are computed in :mod:`~lookup_lib.lessons.l02_one_hot_matmul.helpers`, from
+indices checked once by its ``small_example``.
 """
 
 from __future__ import annotations
@@ -20,37 +22,27 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch, Rectangle
 
-from lookup_lib.checks import as_indices
-from lookup_lib.core import embedding_backward, one_hot, one_hot_matmul
+from lookup_lib.checks import as_weight
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, OUTPUT, draw_table, new_figure
+from lookup_lib.lessons.l02_one_hot_matmul.helpers import (
+    MAX_INDICES,
+    MAX_VOCAB,
+    onehot_gradient,
+    onehot_product,
+    small_example,
+)
 
 if TYPE_CHECKING:
     from lookup_lib.lessons.l02_one_hot_matmul.cost import CostRecord
 
-__all__ = ["draw_onehot_matmul", "draw_onehot_gradient", "plot_lookup_cost"]
+__all__ = ["MAX_INDICES", "MAX_VOCAB", "draw_onehot_matmul", "draw_onehot_gradient", "plot_lookup_cost"]
 
-# The pictures are for small examples: at most this many table rows (one-hot columns) and indices.
-MAX_VOCAB = 12
-MAX_INDICES = 8
 # One drawn cell, the room between panels (where "@" and "=" stand) and the margins, in inches.
 CELL = 0.5
 GAP = 0.7
 MARGIN = 0.15
 PANEL_TITLE = 0.35  # room above the tallest panel for its title, in inches
 LABEL_CELLS = 1.3  # room left of a table for its row labels, in cells
-
-
-def _flat_indices(indices: Any) -> np.ndarray:
-    """The (already range-checked) indices as a flat int64 array, at most MAX_INDICES of them."""
-    flat = as_indices(indices).reshape(-1).astype(np.int64)
-    if not 1 <= flat.size <= MAX_INDICES:
-        raise ValueError(f"draw a small example: 1 to {MAX_INDICES} indices, got {flat.size}")
-    return flat
-
-
-def _check_small_table(num_rows: int) -> None:
-    if not 1 <= num_rows <= MAX_VOCAB:
-        raise ValueError(f"draw a small example: a table of 1 to {MAX_VOCAB} rows, got {num_rows}")
 
 
 def _extent(ax: Axes) -> tuple[float, float]:
@@ -130,12 +122,11 @@ def draw_onehot_matmul(indices: Any, weight: Any, *, fmt: str = "{:.2f}", title:
         Panels labelled "one_hot", "weight", "output". Lit cells have gids ``"one:{n},{k}"``,
         arrows ``"pick:{n}->row{k}"``.
     """
-    table = np.asarray(weight)
-    _check_small_table(table.shape[0] if table.ndim == 2 else 0)
-    out = one_hot_matmul(indices, table)  # checks indices and weight as the library does
-    flat = _flat_indices(indices)
-    names = _position_labels(as_indices(indices).shape)
-    hot = one_hot(flat, table.shape[0])  # (N, V)
+    table = as_weight(weight)
+    idx = small_example(indices, table.shape[0])  # the one check of the indices
+    hot, out = onehot_product(idx, table)  # (N, V), (*S, D)
+    flat = idx.reshape(-1)
+    names = _position_labels(idx.shape)
 
     fig = new_figure(1, 1)
     fig.set_layout_engine("none")
@@ -184,12 +175,10 @@ def draw_onehot_gradient(
         transpose have gids ``"one:{k},{n}"``; rows of ``grad_weight`` that received a
         gradient are filled in ``CHANGED``.
     """
-    _check_small_table(num_embeddings)
-    grad_w = embedding_backward(grad_output, indices, num_embeddings)  # checks shapes and range
-    flat = _flat_indices(indices)
-    names = _position_labels(as_indices(indices).shape)
-    grad = np.asarray(grad_output).reshape(flat.size, -1)
-    hot_t = one_hot(flat, num_embeddings).T  # (V, N)
+    idx = small_example(indices, num_embeddings)  # the one check of the indices
+    hot_t, grad, grad_w = onehot_gradient(idx, grad_output, num_embeddings)  # (V, N), (N, D), (V, D)
+    flat = idx.reshape(-1)
+    names = _position_labels(idx.shape)
 
     fig = new_figure(1, 1)
     fig.set_layout_engine("none")

@@ -8,10 +8,11 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from lookup_lib.checks import as_indices, as_weight, check_range
+from lookup_lib.checks import as_weight
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l01_lookup_table.figures import draw_lookup
-from lookup_lib.lessons.l02_one_hot_matmul.figures import MAX_INDICES, MAX_VOCAB, draw_onehot_matmul
+from lookup_lib.lessons.l02_one_hot_matmul.figures import draw_onehot_matmul
+from lookup_lib.lessons.l02_one_hot_matmul.helpers import MAX_INDICES, small_example
 
 __all__ = ["OneHotViews"]
 
@@ -42,12 +43,9 @@ class OneHotViews(FigureWidget):
 
     def __init__(self, indices: Any, weight: Any, view: str = PRODUCT) -> None:
         self.weight = as_weight(weight)
-        idx = as_indices(indices)
-        if idx.ndim != 1 or not 1 <= idx.size <= MAX_INDICES:
+        idx = small_example(indices, self.weight.shape[0])  # table size, dtype, count and range, checked once
+        if idx.ndim != 1:
             raise ValueError(f"OneHotViews takes 1 to {MAX_INDICES} indices in a 1-d list, got shape {idx.shape}")
-        if not 1 <= self.weight.shape[0] <= MAX_VOCAB:
-            raise ValueError(f"OneHotViews draws small tables (1 to {MAX_VOCAB} rows), got {self.weight.shape[0]}")
-        check_range(idx, self.weight.shape[0])
         if view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
         controls: dict[str, widgets.ValueWidget] = {

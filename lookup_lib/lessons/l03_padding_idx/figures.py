@@ -1,10 +1,9 @@
-"""Padding a batch, masking it, and what training does to the padding row (lesson 03).
+"""Lesson 03 figures: a padded batch, its mask and masked mean; the padding row under training.
 
-``pad_batch`` is a NumPy ``torch.nn.utils.rnn.pad_sequence(..., batch_first=True)`` with
-truncation; ``masked_mean`` averages over real tokens only; ``sgd_trace`` runs a few SGD
-steps on a table with ``lookup_lib``'s reference code and returns the table after each step.
-The figures draw those: ``draw_padded_batch`` (indices, mask, looked-up rows, means) and
-``plot_row_trace`` (the values of chosen rows, step by step).
+``draw_padded_batch`` draws what :func:`~.helpers.pad_and_look_up` computes (indices, mask,
+looked-up rows, means) and ``plot_row_trace`` the values of chosen rows step by step (e.g. from
+:func:`~.helpers.sgd_trace`). The computations live in
+:mod:`~lookup_lib.lessons.l03_padding_idx.helpers`; this module only draws.
 """
 
 from __future__ import annotations
@@ -17,150 +16,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from lookup_lib.core import embedding, embedding_backward
+from lookup_lib.checks import as_weight
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
+from lookup_lib.lessons.l03_padding_idx.helpers import pad_and_look_up
 
-__all__ = ["pad_batch", "masked_mean", "sgd_trace", "draw_padded_batch", "plot_row_trace"]
+__all__ = ["draw_padded_batch", "plot_row_trace"]
 
 # One colour per component of a row in plot_row_trace (D is small in the lessons).
 _COMPONENT_COLORS = [CHANGED, OUTPUT, HIGHLIGHT, INK, "#6a4c93", "#3a7d44"]
-
-
-def pad_batch(
-    sequences: Sequence[Sequence[int]], max_len: int | None = None, padding_value: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Truncate and pad sequences of token ids into one rectangular batch.
-
-    Parameters
-    ----------
-    sequences : sequence of B sequences of int
-        Token ids of each sentence; lengths may differ.
-    max_len : int, optional
-        If given, every sequence is cut to its first ``max_len`` ids and the batch is padded
-        to exactly ``max_len`` columns (even past the longest sequence). If None, the batch
-        is as wide as the longest sequence, like ``pad_sequence(..., batch_first=True)``.
-    padding_value : int, default 0
-        The id written into the empty positions (the padding index).
-
-    Returns
-    -------
-    ids : numpy.ndarray of int64, shape (B, T)
-    mask : numpy.ndarray of bool, shape (B, T)
-        True at real tokens, False at padding. It comes from the lengths, not from
-        ``ids != padding_value``, so a real token that shares the padding id stays True.
-
-    Examples
-    --------
-    >>> ids, mask = pad_batch([[4, 2, 7], [5]], padding_value=0)
-    >>> ids
-    array([[4, 2, 7],
-           [5, 0, 0]])
-    >>> mask.astype(int)
-    array([[1, 1, 1],
-           [1, 0, 0]])
-    """
-    if max_len is not None and max_len < 0:
-        raise ValueError(f"max_len must be >= 0 or None, got {max_len}")
-    lengths = [len(s) if max_len is None else min(len(s), max_len) for s in sequences]
-    width = max(lengths, default=0) if max_len is None else max_len
-    ids = np.full((len(sequences), width), padding_value, dtype=np.int64)
-    mask = np.zeros((len(sequences), width), dtype=bool)
-    for b, (seq, n) in enumerate(zip(sequences, lengths, strict=True)):
-        ids[b, :n] = np.asarray(seq[:n], dtype=np.int64)
-        mask[b, :n] = True
-    return ids, mask
-
-
-def masked_mean(rows: Any, mask: Any) -> np.ndarray:
-    """Mean of the looked-up rows over real tokens only.
-
-    Parameters
-    ----------
-    rows : array_like, shape (B, T, D)
-        The output of the lookup, padding positions included.
-    mask : array_like of bool, shape (B, T)
-        True at real tokens.
-
-    Returns
-    -------
-    numpy.ndarray, shape (B, D)
-        ``sum_t rows[b, t] * mask[b, t] / sum_t mask[b, t]``; a sentence with no real
-        token gets zeros (instead of 0 / 0).
-
-    Examples
-    --------
-    >>> rows = np.array([[[2.], [4.], [9.]]])
-    >>> masked_mean(rows, [[True, True, False]])
-    array([[3.]])
-    """
-    rows = np.asarray(rows)
-    weights = np.asarray(mask, dtype=rows.dtype)[..., None]  # (B, T, 1)
-    counts = weights.sum(axis=1)  # (B, 1)
-    return (rows * weights).sum(axis=1) / np.maximum(counts, 1)
-
-
-def sgd_trace(
-    weight: Any,
-    indices: Any,
-    steps: int,
-    *,
-    padding_idx: int | None = None,
-    lr: float = 0.1,
-    momentum: float = 0.0,
-    weight_decay: float = 0.0,
-    target: float = 1.0,
-) -> np.ndarray:
-    """Train a table for a few SGD steps and return it after each step.
-
-    The loss pulls every looked-up vector, padding positions included, towards ``target``:
-    ``loss = 0.5 * sum((weight[indices] - target) ** 2)``, so ``grad_output = out - target``.
-    The gradient comes from :func:`lookup_lib.embedding_backward` (the padding row gets 0);
-    the update is ``torch.optim.SGD``'s (no dampening, no Nesterov)::
-
-        d = grad + weight_decay * weight          # the decay term is not part of the gradient
-        buf = d (first step), else momentum * buf + d
-        weight = weight - lr * buf                # buf is d when momentum == 0
-
-    Parameters
-    ----------
-    weight : array_like, shape (V, D)
-        The starting table; it is copied, not changed.
-    indices : array_like of int, shape (*S)
-        The same batch at every step.
-    steps : int
-        Number of optimizer steps, >= 0.
-    padding_idx : int, optional
-        Row that gets no gradient (``[-V, V)``).
-    lr, momentum, weight_decay : float
-        As in ``torch.optim.SGD``.
-    target : float, default 1.0
-        What each looked-up entry is pulled towards.
-
-    Returns
-    -------
-    numpy.ndarray, shape (steps + 1, V, D)
-        ``history[0]`` is the starting table, ``history[t]`` the table after step t.
-
-    Examples
-    --------
-    >>> w = np.array([[0., 0.], [3., 3.]], dtype=np.float32)
-    >>> sgd_trace(w, [1, 0], steps=1, padding_idx=0, lr=0.5)[:, :, 0]
-    array([[0., 3.],
-           [0., 2.]], dtype=float32)
-    """
-    table = np.array(weight, dtype=np.float32)  # a copy
-    history = [table.copy()]
-    buf = None
-    for _ in range(steps):
-        out = embedding(indices, table)
-        grad = embedding_backward(out - np.float32(target), indices, table.shape[0], padding_idx=padding_idx)
-        d = grad + np.float32(weight_decay) * table if weight_decay else grad
-        if momentum:
-            buf = d if buf is None else np.float32(momentum) * buf + d
-            d = buf
-        table = table - np.float32(lr) * d
-        history.append(table.copy())
-    return np.stack(history)
 
 
 def _draw_grid(ax: Axes, labels: np.ndarray, colors: np.ndarray, title: str, row_names: Sequence[str]) -> None:
@@ -198,7 +61,7 @@ def draw_padded_batch(
     weight : array_like, shape (V, D)
         The embedding table; ``weight[padding_idx]`` is drawn as it is stored.
     max_len : int, optional
-        Truncate / pad to this many columns (see :func:`pad_batch`).
+        Truncate / pad to this many columns (see :func:`~.helpers.pad_batch`).
     padding_idx : int, default 0
         The id used for padding.
 
@@ -207,9 +70,8 @@ def draw_padded_batch(
     matplotlib.figure.Figure
         Axes labelled ``"ids"``, ``"mask"``, ``"rows"`` and ``"mean"`` (``ax.get_label()``).
     """
-    table = np.asarray(weight)
-    ids, mask = pad_batch(sequences, max_len, padding_value=padding_idx)  # (B, T), (B, T)
-    out = embedding(ids, table)  # (B, T, D)
+    table = as_weight(weight)
+    ids, mask, out, means = pad_and_look_up(sequences, table, max_len, padding_idx)  # (B, T), (B, T), (B, T, D), (B, D)
     n_sent, width = ids.shape
     names = [f"s{b}" for b in range(n_sent)]
     cell_colors = np.where(mask, HIGHLIGHT, PADDING)
@@ -226,7 +88,7 @@ def draw_padded_batch(
     _draw_grid(ax_mask, mask.astype(int).astype(str), cell_colors, "mask: 1 = real token", names)
 
     ax_mean = fig.add_subplot(grid[2, 0], label="mean")
-    draw_table(ax_mean, masked_mean(out, mask), row_labels=names, row_colors=dict.fromkeys(range(n_sent), OUTPUT),
+    draw_table(ax_mean, means, row_labels=names, row_colors=dict.fromkeys(range(n_sent), OUTPUT),
                title=f"mean over real tokens {(n_sent, table.shape[1])}")
 
     ax_rows = fig.add_subplot(grid[:, 1], label="rows")
@@ -254,7 +116,7 @@ def plot_row_trace(
     Parameters
     ----------
     history : array_like, shape (S + 1, V, D)
-        The table before training and after each of S steps (e.g. from :func:`sgd_trace`).
+        The table before training and after each of S steps (e.g. from :func:`~.helpers.sgd_trace`).
     rows : sequence of int
         Which rows to plot, one panel each.
     labels : sequence of str

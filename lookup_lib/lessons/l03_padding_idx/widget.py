@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from lookup_lib.checks import from_torch
+from lookup_lib.checks import as_weight
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l03_padding_idx.figures import draw_padded_batch
 
@@ -46,7 +46,7 @@ class PaddingExplorer(FigureWidget):
     ) -> None:
         self.sequences = [list(s) for s in sequences]
         self.vocab = list(vocab)
-        self.weight = np.array(from_torch(weight))  # a copy: later changes to the table do not show
+        self.weight = np.array(as_weight(weight))  # checked once, and a copy: later changes to the table do not show
         self.padding_idx = padding_idx
         longest = max((len(s) for s in self.sequences), default=1)
         slider = widgets.IntSlider(
@@ -62,5 +62,5 @@ class PaddingExplorer(FigureWidget):
         )
 
     def draw(self, max_len: int) -> Figure:
-        """The figure of :func:`lookup_lib.viz.draw_padded_batch` for this ``max_len``."""
+        """The figure of :func:`~.figures.draw_padded_batch` for this ``max_len``."""
         return draw_padded_batch(self.sequences, self.vocab, self.weight, max_len, self.padding_idx)

@@ -1,7 +1,8 @@
 """Figures of lesson 04: what ``max_norm`` and ``norm_type`` do to the rows of a table.
 
-``renorm_step`` runs :func:`lookup_lib.renorm_` on a copy and keeps both tables;
-``plot_renorm_table`` shows them side by side with each row's norm; ``plot_norm_ball``
+The figures draw a :class:`~lookup_lib.lessons.l04_max_norm.norms.RenormStep` (the table before and
+after :func:`lookup_lib.renorm_`, computed in :mod:`~lookup_lib.lessons.l04_max_norm.norms`):
+``plot_renorm_table`` shows both tables side by side with each row's norm; ``plot_norm_ball``
 draws 2-D rows as arrows from the origin, before and after, inside the ball
 ``{v : ||v||_p <= max_norm}`` (a diamond for p = 1, a circle for p = 2, a square for p = ∞).
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,12 +21,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from lookup_lib.checks import from_torch
-from lookup_lib.core import renorm_, row_norms
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
+from lookup_lib.lessons.l04_max_norm.norms import RenormStep, renorm_step, unit_ball
 
-__all__ = ["RenormStep", "draw_norm_ball", "norm_label", "plot_norm_ball", "plot_norm_balls",
-           "plot_renorm_step", "plot_renorm_table", "renorm_step", "unit_ball"]
+__all__ = ["draw_norm_ball", "norm_label", "plot_norm_ball", "plot_norm_balls", "plot_renorm_step",
+           "plot_renorm_table"]
 
 GHOST_ALPHA = 0.35  # how faint the "before" arrows are
 

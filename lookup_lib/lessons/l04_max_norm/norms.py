@@ -67,12 +67,12 @@ def renorm_step(weight: Any, indices: Any, max_norm: float, norm_type: float = 2
     >>> step.changed.tolist(), step.after[0].round(6).tolist()
     ([0], [0.6, 0.8])
     """
-    before = np.array(from_torch(weight), dtype=None, copy=True)
+    before = np.array(from_torch(weight), copy=True)  # a copy: renorm_ changes its table in place
     if before.dtype.kind != "f":
         before = before.astype(np.float64)
-    idx = np.asarray(from_torch(indices), dtype=np.int64)
+    idx = as_indices(indices)
     after = renorm_(before.copy(), idx, max_norm, norm_type)
-    return RenormStep(before, after, np.unique(idx), float(max_norm), float(norm_type))
+    return RenormStep(before, after, np.unique(idx).astype(np.int64), float(max_norm), float(norm_type))
 
 
 def unit_ball(norm_type: float, num_points: int = 401) -> np.ndarray:

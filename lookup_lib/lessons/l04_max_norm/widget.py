@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 from lookup_lib.checks import from_torch
 from lookup_lib.core import row_norms
 from lookup_lib.lessons.kit.widget import FigureWidget
-from lookup_lib.lessons.l04_max_norm.figures import RenormStep, plot_renorm_step, renorm_step
+from lookup_lib.lessons.l04_max_norm.figures import plot_renorm_step
+from lookup_lib.lessons.l04_max_norm.norms import RenormStep, renorm_step
 
 __all__ = ["NormBallExplorer"]
 

@@ -2,9 +2,9 @@
 
 ``plot_scatter_add`` draws where each position's gradient goes: one row of ``dL/dout`` per
 position on the left, the ``(V, D)`` gradient of the table on the right, a line from each
-position to the row it was looked up from. ``grad_row_norms`` and ``plot_grad_norms`` measure
-each row's gradient, with and without ``scale_grad_by_freq``, as a bar chart.
-``parse_indices`` reads a batch typed as text (``"1, 3, 1"`` or words of a vocabulary).
+position to the row it was looked up from. ``plot_grad_norms`` draws each row's gradient norm
+(:func:`~lookup_lib.lessons.l05_gradients.gradients.grad_row_norms`), with and without
+``scale_grad_by_freq``, as a bar chart.
 
 Drawn artists carry ids tests can find: ``"flow:s->k"`` (the line from position s to row k)
 and ``"sum:k"`` / ``"scaled:k"`` (the bar of row k in the chart, without / with
@@ -24,8 +24,9 @@ from matplotlib.patches import ConnectionPatch
 from lookup_lib.checks import as_indices, from_torch, normalize_padding_idx
 from lookup_lib.core import embedding_backward
 from lookup_lib.lessons.kit.style import CHANGED, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
+from lookup_lib.lessons.l05_gradients.gradients import grad_row_norms
 
-__all__ = ["grad_row_norms", "plot_grad_norms", "plot_scatter_add"]
+__all__ = ["plot_grad_norms", "plot_scatter_add"]
 
 # A drawn table stays readable up to about this many rows.
 MAX_DRAWN_ROWS = 16
@@ -35,45 +36,6 @@ _BAR_STYLE = {
     False: ("sum", CHANGED, "scale_grad_by_freq=False: sum over positions"),
     True: ("scaled", OUTPUT, "scale_grad_by_freq=True: sum ÷ count"),
 }
-
-
-def grad_row_norms(
-    indices: Any,
-    grad_output: Any,
-    num_embeddings: int,
-    *,
-    padding_idx: int | None = None,
-    scale_grad_by_freq: bool = False,
-) -> np.ndarray:
-    """The 2-norm of each row of the table's gradient, ``||dL/dW[k]||``.
-
-    Parameters
-    ----------
-    indices : array_like of int, shape (*S)
-    grad_output : array_like, shape (*S, D)
-        ``dL/dout``, one row per position.
-    num_embeddings : int
-        V.
-    padding_idx : int, optional
-        This row's gradient (and norm) is 0.
-    scale_grad_by_freq : bool, default False
-        Divide each row's gradient by its count in ``indices``.
-
-    Returns
-    -------
-    numpy.ndarray of float64, shape (V,)
-
-    Examples
-    --------
-    >>> ones = np.ones((4, 2))
-    >>> grad_row_norms([1, 0, 1, 1], ones, 3).round(3)          # counts 1, 3, 0 times √2
-    array([1.414, 4.243, 0.   ])
-    >>> grad_row_norms([1, 0, 1, 1], ones, 3, scale_grad_by_freq=True).round(3)
-    array([1.414, 1.414, 0.   ])
-    """
-    grad = embedding_backward(grad_output, indices, num_embeddings, padding_idx=padding_idx,
-                              scale_grad_by_freq=scale_grad_by_freq)
-    return np.linalg.norm(np.asarray(grad, dtype=np.float64), axis=1)
 
 
 def plot_scatter_add(

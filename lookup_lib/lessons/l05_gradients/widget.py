@@ -8,12 +8,13 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from lookup_lib.checks import check_positive_int, normalize_padding_idx
+from lookup_lib.checks import check_positive_int, check_range, normalize_padding_idx
 from lookup_lib.core import embedding_backward
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.style import INK, new_figure
 from lookup_lib.lessons.kit.widget import FigureWidget
-from lookup_lib.lessons.l05_gradients.figures import grad_row_norms, plot_grad_norms
+from lookup_lib.lessons.l05_gradients.figures import plot_grad_norms
+from lookup_lib.lessons.l05_gradients.gradients import grad_row_norms
 
 __all__ = ["GradientExplorer"]
 
@@ -50,7 +51,8 @@ class GradientExplorer(FigureWidget):
     grad : numpy.ndarray, shape (V, D), or None
         The gradient the current figure shows (None while the text cannot be read).
     error : str
-        Why the text cannot be read ("" when it can).
+        Why the text cannot be read ("" when it can): the kit's parser for empty text or a word it does
+        not know, the reference's range check for an index outside the table.
     """
 
     def __init__(
@@ -99,11 +101,9 @@ class GradientExplorer(FigureWidget):
                                title=f"gradient of each row for {idx.size} indices")
 
     def _read(self, text: str) -> np.ndarray:
+        """The typed indices, range-checked by the reference's rule (ValueError or IndexError says why not)."""
         idx = parse_indices(text, self.labels)
-        bad = idx[(idx < 0) | (idx >= self.num_embeddings)]
-        if bad.size:
-            raise IndexError(f"index {int(bad[0])} is outside the table: valid indices are 0 to "
-                             f"{self.num_embeddings - 1} (negative indices do not wrap around)")
+        check_range(idx, self.num_embeddings)
         return idx
 
 

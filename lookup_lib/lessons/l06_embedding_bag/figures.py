@@ -1,21 +1,17 @@
-"""Bags of embeddings (lesson 06): the bags drawn over the index stream, their cost, a classifier's results.
+"""Figures of lesson 06: the bags drawn over the index stream, and a classifier's results.
 
-- ``draw_bags``: the flat index stream with a bracket over each bag (where ``offsets`` put it),
-  the table with the rows the bags use, and one output row per bag with the reduction written out;
-- ``measure_bag_vs_lookup_sum``: time and bytes of ``F.embedding_bag`` next to ``F.embedding`` then
-  ``.sum(1)``, measured side by side (torch is imported inside, as in lesson 02's ``cost``);
-- ``confusion_matrix`` / ``plot_confusion`` and ``plot_top_words``: what a bag-of-words classifier
-  got right and wrong, and which words push it towards each class.
-
-The bag outputs drawn come from :func:`lookup_lib.bag.embedding_bag`, the one reference of bags.
+- ``draw_bags`` / ``plot_bags``: the flat index stream with a bracket over each bag (where ``offsets`` put
+  it), the table with the rows the bags use, and one output row per bag with the reduction written out.
+  What they draw is computed once by :func:`~lookup_lib.lessons.l06_embedding_bag.bags.cut_bags` (from
+  :func:`lookup_lib.bag.embedding_bag`, the one reference of bags); the drawing checks nothing again;
+- ``plot_confusion`` and ``plot_top_words``: what a bag-of-words classifier got right and wrong
+  (the counts from :func:`~lookup_lib.lessons.l06_embedding_bag.topics.confusion_matrix`), and which
+  words push it towards each class.
 """
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,43 +19,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from lookup_lib.bag import bag_bounds, embedding_bag
-from lookup_lib.checks import as_indices, as_weight, from_torch
+from lookup_lib.checks import from_torch
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
+from lookup_lib.lessons.l06_embedding_bag.bags import Bags, cut_bags
 
-__all__ = [
-    "draw_bags",
-    "BagCost",
-    "measure_bag_vs_lookup_sum",
-    "confusion_matrix",
-    "plot_confusion",
-    "plot_top_words",
-]
+__all__ = ["draw_bags", "plot_bags", "plot_confusion", "plot_top_words"]
 
 UNIT = 0.5  # inches per table cell
 MARGIN = 0.15  # inches around the panels
 GAP = 0.5  # inches between the stream and the tables below it (their titles sit there)
 MAX_TABLE_ROWS = 14
-MAX_TERMS = 4  # terms written out in a bag's formula before "…"
-
-
-# -- which entry goes into which bag ------------------------------------------------------------------
-
-
-def _bag_formula(rows: Sequence[int], mode: str, weights: Sequence[float] | None) -> str:
-    """``"w[3] + w[1]"``, ``"(w[3] + w[1]) / 2"``, ``"max(w[3], w[1])"`` or ``"empty → zeros"``."""
-    if not rows:
-        return "empty → zeros"
-    terms = [f"w[{r}]" for r in rows]
-    if weights is not None:
-        terms = [f"{w:g}·{t}" for w, t in zip(weights, terms, strict=True)]
-    shown = terms if len(terms) <= MAX_TERMS else [*terms[: MAX_TERMS - 1], "…"]
-    if mode == "max":
-        return f"max({', '.join(shown)})"
-    total = " + ".join(shown)
-    if mode == "mean":
-        return f"({total}) / {len(rows)}" if len(rows) > 1 else f"{total} / 1"
-    return total
 
 
 # -- the picture of bags -----------------------------------------------------------------------------
@@ -169,30 +138,26 @@ def draw_bags(
     >>> sorted(ax.get_label() for ax in fig.axes)
     ['bags', 'stream', 'table']
     """
-    table = as_weight(weight)
-    out = embedding_bag(indices, table, offsets, mode=mode, per_sample_weights=per_sample_weights,
-                        include_last_offset=include_last_offset, padding_idx=padding_idx)  # (B, D), validates
-    idx = as_indices(indices)
-    flat = idx.reshape(-1)
-    bounds = bag_bounds(idx, offsets, include_last_offset)
-    pad = None if padding_idx is None else padding_idx % table.shape[0]
-    psw = None if per_sample_weights is None else np.asarray(from_torch(per_sample_weights), dtype=float).reshape(-1)
+    bags = cut_bags(indices, weight, offsets, mode, per_sample_weights=per_sample_weights,
+                    include_last_offset=include_last_offset, padding_idx=padding_idx)
+    return plot_bags(bags, words=words, title=title, fmt=fmt)
 
+
+def plot_bags(bags: Bags, *, words: Sequence[str] | None = None, title: str | None = None,
+              fmt: str = "{:.2f}") -> Figure:
+    """:func:`draw_bags` for bags already cut by :func:`~lookup_lib.lessons.l06_embedding_bag.bags.cut_bags`."""
+    table, out, flat, pad = bags.table, bags.output, bags.flat, bags.padding_idx
     fig = new_figure(1, 1)
     fig.set_layout_engine("none")  # panels are placed by hand, so that every cell has one size
     ax_stream, ax_table, ax_bags = (fig.add_subplot(label=name) for name in ("stream", "table", "bags"))
-    bottom, top = _draw_stream(ax_stream, flat, bounds, padding_idx=pad, words=words, weights=psw)
+    bottom, top = _draw_stream(ax_stream, flat, bags.bounds, padding_idx=pad, words=words, weights=bags.weights)
 
-    used = sorted({int(i) for i in flat[bounds[0]:bounds[-1]] if i != pad})
     row_names = [str(k) if words is None else f"{k} {words[k]}" for k in range(table.shape[0])]
-    draw_table(ax_table, table, highlight_rows=used, row_colors={} if pad is None else {pad: PADDING},
+    draw_table(ax_table, table, highlight_rows=bags.used_rows(), row_colors={} if pad is None else {pad: PADDING},
                row_labels=row_names, title=f"weight {table.shape}", fmt=fmt, max_rows=MAX_TABLE_ROWS)
-    formulas = []
-    for b in range(out.shape[0]):
-        members = [i for i in range(bounds[b], bounds[b + 1]) if flat[i] != pad]
-        formulas.append(_bag_formula([int(flat[i]) for i in members], mode, None if psw is None else psw[members]))
+    formulas = bags.formulas()
     draw_table(ax_bags, out, row_labels=[f"bag {b}" for b in range(out.shape[0])],
-               row_colors=dict.fromkeys(range(out.shape[0]), OUTPUT), title=f"{mode} of each bag {out.shape}",
+               row_colors=dict.fromkeys(range(out.shape[0]), OUTPUT), title=f"{bags.mode} of each bag {out.shape}",
                fmt=fmt, max_rows=max(out.shape[0], 1))
     for b, text in enumerate(formulas):
         ax_bags.text(table.shape[1] + 0.2, b + 0.5, f"← {text}", ha="left", va="center", fontsize=8, color=INK)
@@ -228,152 +193,7 @@ def _lay_out(fig: Figure, ax_stream: Axes, ax_table: Axes, ax_bags: Axes, *, str
         fig.suptitle(title, fontsize=11, color=INK, y=1 - MARGIN / fig.get_size_inches()[1], va="top")
 
 
-# -- what a bag saves: time and bytes -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BagCost:
-    """Time and bytes of ``embedding_bag(mode="sum")`` and of ``embedding(...)`` then ``.sum(1)``.
-
-    Attributes
-    ----------
-    num_bags, bag_size, vocab_size, dim : int
-        B bags of L indices each, into a (V, D) float32 table.
-    bag_seconds, lookup_sum_seconds : float
-        Median wall-clock time of one forward call of each (no autograd).
-    bag_bytes, lookup_sum_bytes : int
-        Bytes of the tensors each one makes (from the sizes of those tensors in a CPU run):
-        the bag's output (B, D) and its bookkeeping; the lookup's (B, L, D) rows and the (B, D) sum.
-    """
-
-    num_bags: int
-    bag_size: int
-    vocab_size: int
-    dim: int
-    bag_seconds: float
-    lookup_sum_seconds: float
-    bag_bytes: int
-    lookup_sum_bytes: int
-
-    @property
-    def time_ratio(self) -> float:
-        """How many times longer embedding + sum took."""
-        return self.lookup_sum_seconds / self.bag_seconds
-
-    @property
-    def memory_ratio(self) -> float:
-        """How many times more bytes embedding + sum made."""
-        return self.lookup_sum_bytes / self.bag_bytes
-
-
-def _made_bytes(weight: Any, indices: Any) -> tuple[int, int]:
-    """Bytes made on CPU by embedding_bag(sum) and by embedding + sum, from the tensors' sizes."""
-    import torch
-    import torch.nn.functional as F
-
-    weight, indices = weight.cpu(), indices.cpu()
-    rows = F.embedding(indices, weight)  # (B, L, D): the intermediate
-    total = rows.sum(dim=1)  # (B, D)
-    num_bags, bag_size = indices.shape
-    offsets = torch.arange(0, num_bags * bag_size, bag_size)  # (B,): what F.embedding_bag makes for 2-D input
-    # F.embedding_bag calls this op: output (B, D) plus bookkeeping (offset2bag, bag_size, max_indices)
-    made = torch.ops.aten._embedding_bag_forward_only(weight, indices.reshape(-1), offsets, False, 0)
-    return offsets.nbytes + sum(t.nbytes for t in made), rows.nbytes + total.nbytes
-
-
-def measure_bag_vs_lookup_sum(
-    num_bags: int = 1024,
-    bag_size: int = 64,
-    vocab_size: int = 50_000,
-    dim: int = 128,
-    device: str = "cpu",
-    repeats: int = 10,
-    seed: int = 0,
-) -> BagCost:
-    """Time ``F.embedding_bag(idx, w, mode="sum")`` against ``F.embedding(idx, w).sum(dim=1)``, side by side.
-
-    A float32 table (V, D) and B bags of L indices, shape (B, L), are drawn from a
-    ``torch.Generator`` seeded with ``seed``. After one warm-up call of each, the two run
-    alternately ``repeats`` times (a busy moment of the machine hits both) under ``torch.no_grad()``;
-    the record keeps the median of each. The bytes come from the sizes of the tensors each one
-    makes in a CPU run, so they are the same on every machine.
-
-    Parameters
-    ----------
-    num_bags, bag_size, vocab_size, dim : int
-        B, L, V and D.
-    device : str, default "cpu"
-        Where to time ("cpu", "cuda", ...); on CUDA the timer waits for the GPU.
-    repeats : int, default 10
-        Timed calls of each (>= 1).
-    seed : int, default 0
-
-    Returns
-    -------
-    BagCost
-    """
-    if repeats < 1:
-        raise ValueError(f"repeats must be >= 1, got {repeats}")
-    import torch
-    import torch.nn.functional as F
-
-    gen = torch.Generator().manual_seed(seed)
-    weight = torch.randn(vocab_size, dim, generator=gen)
-    indices = torch.randint(0, vocab_size, (num_bags, bag_size), generator=gen)
-    bag_bytes, lookup_sum_bytes = _made_bytes(weight, indices)
-    weight, indices = weight.to(device), indices.to(device)
-    calls = {
-        "bag": lambda: F.embedding_bag(indices, weight, mode="sum"),  # (B, D), no (B, L, D) in between
-        "lookup_sum": lambda: F.embedding(indices, weight).sum(dim=1),  # (B, L, D) → (B, D)
-    }
-    synchronize = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
-    times: dict[str, list[float]] = {name: [] for name in calls}
-    with torch.no_grad():
-        for call in calls.values():
-            call()  # warm-up
-        for _ in range(repeats):
-            for name, call in calls.items():
-                synchronize()
-                start = time.perf_counter()
-                call()
-                synchronize()
-                times[name].append(time.perf_counter() - start)
-    return BagCost(num_bags, bag_size, vocab_size, dim, statistics.median(times["bag"]),
-                   statistics.median(times["lookup_sum"]), bag_bytes, lookup_sum_bytes)
-
-
 # -- a classifier's results ---------------------------------------------------------------------------
-
-
-def confusion_matrix(true: Any, predicted: Any, num_classes: int) -> np.ndarray:
-    """Counts of (true class, predicted class) pairs.
-
-    Parameters
-    ----------
-    true, predicted : array_like of int, shape (S,)
-        Class indices in ``[0, num_classes)``.
-    num_classes : int
-
-    Returns
-    -------
-    numpy.ndarray of int64, shape (C, C)
-        ``m[t, p]`` = how many examples of class t were predicted as p; the diagonal is correct.
-
-    Examples
-    --------
-    >>> confusion_matrix([0, 0, 1, 2], [0, 1, 1, 2], 3)
-    array([[1, 1, 0],
-           [0, 1, 0],
-           [0, 0, 1]])
-    """
-    t = np.asarray(from_torch(true), dtype=np.int64).reshape(-1)
-    p = np.asarray(from_torch(predicted), dtype=np.int64).reshape(-1)
-    if t.shape != p.shape:
-        raise ValueError(f"true and predicted must have the same length, got {t.size} and {p.size}")
-    for name, values in (("true", t), ("predicted", p)):
-        if values.size and (values.min() < 0 or values.max() >= num_classes):
-            raise ValueError(f"{name} classes must lie in [0, {num_classes}), got {values.min()}..{values.max()}")
-    return np.bincount(t * num_classes + p, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
 
 
 def plot_confusion(matrix: Any, labels: Sequence[str], title: str | None = None) -> Figure:

@@ -1,4 +1,4 @@
-"""The small text set of lesson 06, and the three steps from text to the input of an ``EmbeddingBag``.
+"""The small text set of lesson 06, the three steps from text to the input of an ``EmbeddingBag``, and a score.
 
 (``tokenize`` and ``build_vocab`` are the kit's, :mod:`lookup_lib.lessons.kit.vocab`; lesson 08 uses them too.)
 
@@ -6,12 +6,13 @@
 this project by ``tools/make_topics.py``). Then:
 
 1. ``tokenize``: a sentence → its lower-case words;
-2. ``build_vocab``: the words of the training sentences → a sorted :class:`Vocab` (index k is the
-   same word on every machine), with ``<pad>`` at 0 and ``<unk>`` at 1 for unseen words;
+2. ``build_vocab(..., specials=(PAD, UNK))``: the words of the training sentences → a sorted ``Vocab``
+   (index k is the same word on every machine), with ``<pad>`` at 0 and ``<unk>`` at 1 for unseen words;
 3. ``to_bags``: a list of encoded sentences → one flat index stream and the offsets where each
    sentence starts, which is what ``nn.EmbeddingBag`` takes.
 
-No torch here: everything is plain Python and NumPy.
+``confusion_matrix`` then counts what a classifier of these sentences got right and wrong (the figures
+draw it). No torch here: everything is plain Python and NumPy (a tensor is read through ``from_torch``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-__all__ = ["TopicSet", "TopicSplit", "load_topics", "to_bags"]
+from lookup_lib.checks import from_torch
+
+__all__ = ["TopicSet", "TopicSplit", "confusion_matrix", "load_topics", "to_bags"]
 
 
 @dataclass(frozen=True)
@@ -126,3 +130,34 @@ def to_bags(encoded: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
     parts = [np.asarray(s, dtype=np.int64).reshape(-1) for s in encoded]
     indices = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return indices, offsets
+
+
+def confusion_matrix(true: Any, predicted: Any, num_classes: int) -> np.ndarray:
+    """Counts of (true class, predicted class) pairs.
+
+    Parameters
+    ----------
+    true, predicted : array_like of int, shape (S,)
+        Class indices in ``[0, num_classes)``.
+    num_classes : int
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (C, C)
+        ``m[t, p]`` = how many examples of class t were predicted as p; the diagonal is correct.
+
+    Examples
+    --------
+    >>> confusion_matrix([0, 0, 1, 2], [0, 1, 1, 2], 3)
+    array([[1, 1, 0],
+           [0, 1, 0],
+           [0, 0, 1]])
+    """
+    t = np.asarray(from_torch(true), dtype=np.int64).reshape(-1)
+    p = np.asarray(from_torch(predicted), dtype=np.int64).reshape(-1)
+    if t.shape != p.shape:
+        raise ValueError(f"true and predicted must have the same length, got {t.size} and {p.size}")
+    for name, values in (("true", t), ("predicted", p)):
+        if values.size and (values.min() < 0 or values.max() >= num_classes):
+            raise ValueError(f"{name} classes must lie in [0, {num_classes}), got {values.min()}..{values.max()}")
+    return np.bincount(t * num_classes + p, minlength=num_classes * num_classes).reshape(num_classes, num_classes)

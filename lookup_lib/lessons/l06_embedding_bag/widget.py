@@ -10,12 +10,13 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from lookup_lib.bag import MODES, embedding_bag
+from lookup_lib.bag import MODES
 from lookup_lib.checks import as_indices, as_weight
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.widget import FigureWidget
-from lookup_lib.lessons.l01_lookup_table.figures import draw_lookup_error
-from lookup_lib.lessons.l06_embedding_bag.figures import draw_bags
+from lookup_lib.lessons.l01_lookup_table import draw_lookup_error
+from lookup_lib.lessons.l06_embedding_bag.bags import cut_bags
+from lookup_lib.lessons.l06_embedding_bag.figures import plot_bags
 
 __all__ = ["BagExplorer"]
 
@@ -25,7 +26,7 @@ def _offsets_text(offsets: Any) -> str:
 
 
 class BagExplorer(FigureWidget):
-    """A fixed index stream; a text box of offsets and a sum / mean / max switch above :func:`draw_bags`.
+    """A fixed index stream; a text box of offsets and a sum / mean / max switch above the bags figure.
 
     Press Enter (or leave the box) to redraw. Offsets that do not describe bags (not starting at
     0, decreasing, past the end, not whole numbers) show the table and the reason instead.
@@ -50,6 +51,9 @@ class BagExplorer(FigureWidget):
         :func:`lookup_lib.bag.embedding_bag` of the current offsets and mode, (B, D); None if they are invalid.
     message : str
         Why the current offsets are invalid; "" when they are fine.
+
+    The stream and the table are checked once, here; each redraw cuts the bags once
+    (:func:`~lookup_lib.lessons.l06_embedding_bag.bags.cut_bags`) and draws what it cut.
     """
 
     def __init__(
@@ -83,11 +87,11 @@ class BagExplorer(FigureWidget):
             offs = parse_indices(offsets)
             if offs.ndim != 1:
                 raise ValueError("offsets are one list of start positions, e.g. 0, 2, 5 (no ';')")
-            self.output = embedding_bag(self.indices, self.weight, offs, mode=mode, padding_idx=self.padding_idx)
+            bags = cut_bags(self.indices, self.weight, offs, mode, padding_idx=self.padding_idx)
         except (ValueError, TypeError, IndexError) as err:
             self.output, self.message = None, str(err)
             self.caption.value = f"<b>these offsets do not make bags:</b> {html.escape(self.message, quote=False)}"
             return draw_lookup_error(self.weight, self.message, vocab=self.words)
-        self.message = ""
+        self.output, self.message = bags.output, ""
         self.caption.value = f"{self.indices.size} indices, {offs.size} bags → output {self.output.shape}"
-        return draw_bags(self.indices, self.weight, offs, mode, padding_idx=self.padding_idx, words=self.words)
+        return plot_bags(bags, words=self.words)

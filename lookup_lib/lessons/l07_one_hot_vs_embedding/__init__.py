@@ -1,15 +1,15 @@
-"""Lesson 07 · one-hot or embedding: the shop experiment, its figures and widget.
+"""Lesson 07 · one-hot or embedding: the shop experiment, what the two models cost, their figures and widget.
 
-The notebook imports what it needs from here in one line; the modules beside this file hold the code.
+The notebook imports what it needs from here in one line; the modules beside this file hold the code:
+``experiments`` (tasks, models, training, scoring; torch), ``costs`` (parameters and memory by formula),
+``figures`` (drawing only), ``widget`` and ``exercises``.
 """
 
+from lookup_lib.lessons.kit.tables import format_seconds
+from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import cost_table
 from lookup_lib.lessons.l07_one_hot_vs_embedding.experiments import (
-    BUCKETS,
-    ChoiceTask,
     EmbeddingModel,
-    Evaluation,
     OneHotModel,
-    TrainLog,
     accuracy_table,
     count_parameters,
     describe_product,
@@ -19,40 +19,27 @@ from lookup_lib.lessons.l07_one_hot_vs_embedding.experiments import (
     predict,
     taste_rule,
     train,
-    zipf_probabilities,
 )
 from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import (
-    ModelCost,
-    cost_table,
-    model_costs,
-    pca_2d,
     plot_accuracy_by_frequency,
     plot_category_scores,
     plot_learned_vectors,
     plot_model_costs,
 )
-from lookup_lib.lessons.l07_one_hot_vs_embedding.widget import (
-    ChoiceExplorer,
-)
+from lookup_lib.lessons.l07_one_hot_vs_embedding.widget import ChoiceExplorer
 
 __all__ = [
-    "BUCKETS",
     "ChoiceExplorer",
-    "ChoiceTask",
     "EmbeddingModel",
-    "Evaluation",
-    "ModelCost",
     "OneHotModel",
-    "TrainLog",
     "accuracy_table",
     "cost_table",
     "count_parameters",
     "describe_product",
     "evaluate",
+    "format_seconds",
     "make_grouped_task",
     "make_unrelated_task",
-    "model_costs",
-    "pca_2d",
     "plot_accuracy_by_frequency",
     "plot_category_scores",
     "plot_learned_vectors",
@@ -60,5 +47,4 @@ __all__ = [
     "predict",
     "taste_rule",
     "train",
-    "zipf_probabilities",
 ]

@@ -1,7 +1,7 @@
 """What lesson 07's two models cost, by formula: parameters and the memory of one input batch.
 
-NumPy-free arithmetic, no torch, no matplotlib: :func:`~lookup_lib.lessons.l07_one_hot_vs_embedding.figures.plot_model_costs`
-draws these numbers and :class:`~lookup_lib.lessons.l07_one_hot_vs_embedding.widget.ChoiceExplorer` shows them.
+Plain integer arithmetic (no torch, no matplotlib): the lesson's ``figures.plot_model_costs`` draws
+these numbers, its ``widget.ChoiceExplorer`` shows them, its exercises check answers against them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Exercises of lesson 07 (one-hot or embedding?): parameter counts, input memory, the choice itself.
 
-Expected values come from :func:`lookup_lib.lessons.l07_one_hot_vs_embedding.figures.model_costs` (one source of truth).
+Expected values come from :func:`lookup_lib.lessons.l07_one_hot_vs_embedding.costs.model_costs` (one source of truth).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
+from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import model_costs
 
 
 # -- model solution (what solution() shows) -------------------------------------------------------
@@ -20,8 +21,6 @@ def model_params(num_items, dim, num_outputs):
 
 
 def _reference(num_items: int, dim: int, num_outputs: int) -> np.ndarray:
-    from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import model_costs
-
     cost = model_costs(num_items, dim, num_outputs, batch=1)
     return np.array([cost.onehot_params, cost.embedding_params])
 

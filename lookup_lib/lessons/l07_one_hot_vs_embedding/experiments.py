@@ -22,8 +22,8 @@ Two models read the product id and output one logit per customer type, shape (B,
 :func:`train` fits either model (single-threaded, seeded: the same numbers on every run), and
 :func:`evaluate` scores its predictions against the rule without noise, for every pair, grouped
 by how often the product occurred in training. torch is imported here (the NumPy reference in
-:mod:`lookup_lib.core` and the figures stay torch-free): the figures of the results and the
-models' costs by formula are in :mod:`lookup_lib.lessons.l07_one_hot_vs_embedding.figures`.
+:mod:`lookup_lib.core` and the figures stay torch-free): the models' costs by formula are in
+:mod:`lookup_lib.lessons.l07_one_hot_vs_embedding.costs`, the figures of the results in its ``figures``.
 """
 
 from __future__ import annotations

@@ -1,14 +1,16 @@
 """Figures and tables of lesson 07: one-hot inputs or an embedding?
 
-NumPy and matplotlib only (no torch): the results of the lesson's ``experiments`` come in as
-arrays, or as its ``Evaluation`` records (read by attribute).
+Drawing only, with NumPy and matplotlib (no torch): what the figures show is computed beside them,
+the costs in the lesson's ``costs`` (:func:`~lookup_lib.lessons.l07_one_hot_vs_embedding.costs.model_costs`),
+the results in its ``experiments`` (arrays, or ``Evaluation`` records read by attribute), the 2-D
+projection by the kit's :func:`~lookup_lib.lessons.kit.projection.pca`.
 
-- :func:`model_costs` / :func:`cost_table`: parameters and memory of the two models, by formula;
-  :func:`plot_model_costs` draws them against N (the figure of ``ChoiceExplorer``).
+- :func:`plot_model_costs`: parameters and input memory of the two models against N (the figure of
+  ``ChoiceExplorer``).
 - :func:`plot_accuracy_by_frequency`: accuracy of each model, products grouped by how often they
   occurred in training.
 - :func:`plot_learned_vectors`: the learned embedding rows, one panel per frequency range,
-  coloured by the hidden group (:func:`pca_2d` first when D > 2).
+  coloured by the hidden group (the kit's ``pca`` first when D > 2).
 - :func:`plot_category_scores`: a one-hot model's table of scores, one cell per (category,
   customer type), coloured by the rule it should have learned.
 
@@ -20,7 +22,6 @@ Drawn artists carry ids tests can find: bars ``"bar:{model}:{bucket}"``, scatter
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
@@ -31,13 +32,10 @@ from matplotlib.patches import Patch, Rectangle
 
 from lookup_lib.lessons.kit.projection import pca
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, new_figure
-from lookup_lib.lessons.kit.tables import format_bytes, text_table
+from lookup_lib.lessons.kit.tables import format_bytes
+from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import ModelCost, model_costs
 
 __all__ = [
-    "ModelCost",
-    "cost_table",
-    "model_costs",
-    "pca_2d",
     "plot_accuracy_by_frequency",
     "plot_category_scores",
     "plot_learned_vectors",
@@ -72,7 +70,7 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
     """
     here = model_costs(num_items, dim, num_outputs, batch)
     ns = np.array(sorted({*map(int, grid), here.num_items}), dtype=np.int64)
-    costs = [model_costs(int(n), dim, num_outputs, batch) for n in ns]
+    costs = [ModelCost(int(n), here.dim, here.num_outputs, here.batch) for n in ns]  # sizes checked once, above
     fig = new_figure(10, 4.3)
     panels = [
         ("params", "parameters", "onehot_params", "embedding_params",
@@ -157,37 +155,6 @@ def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, title: str | N
 
 
 # -- the learned vectors -------------------------------------------------------------------------------------
-def pca_2d(vectors: Any) -> np.ndarray:
-    """Project rows onto their first two principal components (NumPy SVD), shape (N, 2), float64.
-
-    The rows are centred first. Each component's sign is fixed so that its largest loading is
-    positive, so the picture does not flip between runs. Rows of length 1 get a zero second column.
-
-    Parameters
-    ----------
-    vectors : array_like of float, shape (N, D)
-
-    Returns
-    -------
-    numpy.ndarray of float64, shape (N, 2)
-
-    Examples
-    --------
-    >>> points = pca_2d(np.array([[0.0, 0, 0], [2, 0, 0], [0, 1, 0], [2, 1, 0]]))
-    >>> points.round(6) + 0.0
-    array([[-1. , -0.5],
-           [ 1. , -0.5],
-           [-1. ,  0.5],
-           [ 1. ,  0.5]])
-    """
-    x = np.asarray(vectors, dtype=np.float64)
-    if x.ndim != 2:
-        raise ValueError(f"pca_2d needs a 2-D array of row vectors, got shape {x.shape}")
-    if x.shape[1] == 1:
-        return np.column_stack([x[:, 0] - x[:, 0].mean(), np.zeros(len(x))])
-    return pca(x, 2)[0]
-
-
 def plot_learned_vectors(
     vectors: Any,
     group: Any,
@@ -200,7 +167,8 @@ def plot_learned_vectors(
     """The rows of a learned table as points, one panel per range of training counts, coloured by group.
 
     With D = 2 the points are the rows themselves; with D > 2 they are the rows' first two
-    principal components (:func:`pca_2d`, fitted on all rows). All panels have the same limits.
+    principal components (the kit's :func:`~lookup_lib.lessons.kit.projection.pca`, fitted on all
+    rows; with D = 1 the single component, drawn against a zero second axis). All panels have the same limits.
     In the last panel each group's mean point carries the group's number.
 
     Parameters
@@ -231,7 +199,11 @@ def plot_learned_vectors(
     if group.max(initial=0) >= len(GROUP_COLORS):
         raise ValueError(f"at most {len(GROUP_COLORS)} groups can be coloured apart, got {group.max() + 1}")
     dim = table.shape[1]
-    points = table if dim == 2 else pca_2d(table)
+    if dim == 2:
+        points = table
+    else:
+        points, _ = pca(table, min(dim, 2))  # (N, 2), or (N, 1) for D = 1: then a zero second axis
+        points = np.column_stack([points, np.zeros((len(points), 2 - points.shape[1]))])
     fig = new_figure(3.9 * len(panels) + 1.6, 4.3)
     axes = np.atleast_1d(fig.subplots(1, len(panels)))
     low_corner, high_corner = points.min(axis=0), points.max(axis=0)

@@ -6,7 +6,8 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from lookup_lib.lessons.kit.widget import FigureWidget
-from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import ModelCost, model_costs, plot_model_costs
+from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import ModelCost, model_costs
+from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import plot_model_costs
 
 __all__ = ["ChoiceExplorer"]
 

@@ -1,21 +1,20 @@
 """Lesson 08 · what embeddings capture: skip-gram word vectors, calendar rings, label embeddings.
 
-The notebook imports what it needs from here in one line; the modules beside this file hold the code.
+The notebook imports what it needs from here in one line; the modules beside this file hold the code:
+``word2vec`` (the corpus, skip-gram pairs and training, neighbours), ``categorical`` (weekdays, months
+and class labels through an embedding), ``figures`` (drawing only), ``widget`` and ``exercises``.
+Words become indices with the kit's :func:`~lookup_lib.lessons.kit.vocab.build_vocab` and vectors
+become 2-D pictures with the kit's :func:`~lookup_lib.lessons.kit.projection.pca`; both are re-exported here.
 """
 
+from lookup_lib.lessons.kit.projection import pca
+from lookup_lib.lessons.kit.vocab import build_vocab
 from lookup_lib.lessons.l08_embeddings_capture_meaning.categorical import (
     ACTIVITIES,
-    LABEL_GROUPS,
     MONTHS,
     WEEKDAYS,
-    Activity,
     CalendarClassifier,
-    CalendarData,
-    CalendarResult,
-    GroupedData,
     LabelEmbeddingClassifier,
-    LabelResult,
-    calendar_logits,
     follows_cycle,
     group_similarity,
     make_calendar_data,
@@ -25,22 +24,15 @@ from lookup_lib.lessons.l08_embeddings_capture_meaning.categorical import (
     train_label_embeddings,
 )
 from lookup_lib.lessons.l08_embeddings_capture_meaning.figures import (
-    GROUP_COLORS,
-    group_colors,
     plot_context_window,
-    plot_neighbours,
     plot_projection,
     plot_rings,
     plot_similarity_matrices,
     plot_word_neighbourhood,
 )
-from lookup_lib.lessons.l08_embeddings_capture_meaning.widget import (
-    NeighbourExplorer,
-)
+from lookup_lib.lessons.l08_embeddings_capture_meaning.widget import NeighbourExplorer
 from lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec import (
-    Corpus,
     SkipGram,
-    TrainResult,
     cosine_similarities,
     encode,
     group_agreement,
@@ -53,27 +45,17 @@ from lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec import (
 
 __all__ = [
     "ACTIVITIES",
-    "Activity",
     "CalendarClassifier",
-    "CalendarData",
-    "CalendarResult",
-    "Corpus",
-    "GROUP_COLORS",
-    "GroupedData",
-    "LABEL_GROUPS",
     "LabelEmbeddingClassifier",
-    "LabelResult",
     "MONTHS",
     "NeighbourExplorer",
     "SkipGram",
-    "TrainResult",
     "WEEKDAYS",
-    "calendar_logits",
+    "build_vocab",
     "cosine_similarities",
     "encode",
     "follows_cycle",
     "group_agreement",
-    "group_colors",
     "group_similarity",
     "load_corpus",
     "make_calendar_data",
@@ -81,8 +63,8 @@ __all__ = [
     "mistakes_within_group",
     "nearest",
     "noise_distribution",
+    "pca",
     "plot_context_window",
-    "plot_neighbours",
     "plot_projection",
     "plot_rings",
     "plot_similarity_matrices",

@@ -127,7 +127,7 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
 
     Parameters
     ----------
-    points : array, shape (N, 2), e.g. from :func:`lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec.pca`
+    points : array, shape (N, 2), e.g. from the kit's :func:`~lookup_lib.lessons.kit.projection.pca`
     words : N words, one per point
     groups : N group names (colours and a legend); None draws every point in one colour
     label : the words to write next to their points (default: all words when N <= 20, else none;

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.checks import from_torch
+from lookup_lib.lessons.kit.projection import pca
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l08_embeddings_capture_meaning.figures import plot_word_neighbourhood
 
@@ -40,8 +41,8 @@ class NeighbourExplorer(FigureWidget):
 
     def __init__(self, vectors: Any, words: Sequence[str], groups: Sequence[str] | None = None,
                  word: str | None = None, k: int = 8) -> None:
-        # Imported here so that `import lookup_lib.widgets` stays free of torch (word2vec trains with it).
-        from lookup_lib.lessons.kit.projection import pca
+        # Imported here, not at the top, so that importing this module alone stays free of torch
+        # (word2vec, which holds `nearest`, trains with it).
         from lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec import nearest
 
         self._nearest = nearest

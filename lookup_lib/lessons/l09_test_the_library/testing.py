@@ -35,7 +35,6 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from lookup_lib import core
-from lookup_lib.checks import normalize_padding_idx
 from lookup_lib.lessons.kit.feedback import FAIL, PASS, TODO, describe_exception
 
 __all__ = [
@@ -137,7 +136,7 @@ def source_of(obj: Any, docstring: bool = True) -> str:
     --------
     >>> print(source_of(core.one_hot, docstring=False))  # doctest: +ELLIPSIS
     # lookup_lib/core.py
-    def one_hot(indices: Any, num_classes: int, dtype: Any = np.float32) -> np.ndarray:
+    def one_hot(indices: Any, ...) -> np.ndarray:
         \"\"\"(docstring left out)\"\"\"
         idx = as_indices(indices)
     ...
@@ -384,6 +383,10 @@ def broken(module: ModuleType, name: str, replacement: Callable[..., Any]) -> It
 
 
 # -- three plausible bugs, each one line away from the real code ------------------------------------
+# Each is a copy of the function it replaces with one line changed (the line marked BUG), so that reading
+# the two side by side shows the whole bug. tests/lessons/test_l09_test_the_library.py checks that each copy
+# still differs from the real source by exactly that line. scatter_overwrite copies scatter_add_rows's
+# readable form, the NumPy lines that run with core.FAST_SCATTER = False (the fast path gives the same bits).
 
 
 def scatter_overwrite(rows: np.ndarray, values: np.ndarray, num_rows: int) -> np.ndarray:
@@ -397,17 +400,34 @@ def scatter_overwrite(rows: np.ndarray, values: np.ndarray, num_rows: int) -> np
     return out
 
 
-def padding_forgotten(padding_idx: int | None, num_embeddings: int) -> None:
+def padding_forgotten(padding_idx: int | None, num_embeddings: int) -> int | None:
     """BUG on purpose: ``padding_idx`` is checked, then forgotten, so the padding row gets a gradient."""
-    normalize_padding_idx(padding_idx, num_embeddings)
-    return None  # BUG: should return the row number of the padding row
+    if padding_idx is None:
+        return None
+    if isinstance(padding_idx, (bool, np.bool_)) or not isinstance(padding_idx, (int, np.integer)):
+        raise TypeError(f"padding_idx must be an int or None, got {padding_idx!r}")
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(
+            f"padding_idx={padding_idx} is outside the table: with num_embeddings={num_embeddings} "
+            f"it must lie in [{-num_embeddings}, {num_embeddings})"
+        )
+    return None  # BUG: should be int(padding_idx) % num_embeddings, the row number of the padding row
 
 
 def negative_indices_wrap(indices: np.ndarray, num_rows: int, what: str = "table") -> None:
     """BUG on purpose: only too-large indices are refused, so -1 silently means the last row."""
-    too_large = indices >= num_rows  # BUG: should be (indices < 0) | (indices >= num_rows)
-    if too_large.any():
-        raise IndexError(f"index {int(indices[too_large].max())} is out of range for a {what} of {num_rows} rows")
+    if indices.size == 0 or indices.max() < num_rows:  # BUG: should also need indices.min() >= 0
+        return  # the common case: two passes over the indices, no temporary arrays
+    bad = (indices < 0) | (indices >= num_rows)
+    position = tuple(int(i) for i in np.argwhere(bad)[0])
+    value = int(indices[position])
+    where = f"at position {position}" if position else "(a 0-d index)"
+    hint = " (negative indices do not wrap around)" if value < 0 else ""
+    valid = f"0 to {num_rows - 1}" if num_rows > 0 else "none: the table is empty"
+    raise IndexError(
+        f"index {value} {where} is out of range for a {what} of {num_rows} rows; "
+        f"valid indices are {valid}{hint}"
+    )
 
 
 @dataclass(frozen=True)
