@@ -4,9 +4,9 @@ import base64
 import io
 
 import nbformat
-from lookup_lib.lessons.kit.style import new_figure, to_png
 from PIL import Image
 
+from lookup_lib.lessons.kit.style import new_figure, to_png
 from tools.make_thumbnails import first_png, thumbnail
 
 
