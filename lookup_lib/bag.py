@@ -319,8 +319,8 @@ def embedding_bag_backward(
     if mode == "max":
         return _max_backward(grad, bags, table)
     values = grad[bags.bag_of]  # (N, D): each entry gets its bag's gradient
-    if mode == "mean":
-        values = values / bags.lengths[bags.bag_of].astype(values.dtype)[:, None]
+    if mode == "mean":  # times 1/size, computed in the gradient's dtype, as torch does (not a division)
+        values = values * (1 / bags.lengths[bags.bag_of]).astype(values.dtype)[:, None]
     if psw is not None:
         values = values * psw.reshape(-1)[bags.positions][:, None]
     if scale_grad_by_freq:

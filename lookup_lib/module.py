@@ -10,6 +10,7 @@ from lookup_lib.bag import MODES, embedding_bag, embedding_bag_backward
 from lookup_lib.checks import (
     as_indices,
     as_weight,
+    check_bool,
     check_max_norm,
     check_positive_int,
     check_sparse_without_scaling,
@@ -72,11 +73,11 @@ class Embedding:
         self.embedding_dim = check_positive_int(embedding_dim, "embedding_dim", allow_zero=True)
         self.padding_idx = normalize_padding_idx(padding_idx, self.num_embeddings)
         check_max_norm(max_norm, norm_type)
-        check_sparse_without_scaling(sparse, scale_grad_by_freq)
+        self.scale_grad_by_freq = check_bool(scale_grad_by_freq, "scale_grad_by_freq")  # bool("False") is True
+        self.sparse = check_bool(sparse, "sparse")
+        check_sparse_without_scaling(self.sparse, self.scale_grad_by_freq)
         self.max_norm = max_norm
         self.norm_type = norm_type
-        self.scale_grad_by_freq = bool(scale_grad_by_freq)
-        self.sparse = bool(sparse)
         if _weight is None:
             generator = np.random.default_rng(rng)
             shape = (self.num_embeddings, self.embedding_dim)
@@ -214,12 +215,13 @@ class EmbeddingBag(Embedding):
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-        if mode == "max" and sparse:
+        include_last_offset = check_bool(include_last_offset, "include_last_offset")
+        if mode == "max" and check_bool(sparse, "sparse"):
             raise ValueError("mode='max' has no sparse gradient (torch refuses it too)")
         super().__init__(num_embeddings, embedding_dim, padding_idx, max_norm, norm_type,
                          scale_grad_by_freq, sparse, _weight, rng)
         self.mode = mode
-        self.include_last_offset = bool(include_last_offset)
+        self.include_last_offset = include_last_offset
         self._last_call: dict[str, Any] | None = None
 
     @classmethod

@@ -194,7 +194,7 @@ def run_main(lesson_dir: Path, *extra: str) -> int:
 def test_generation_is_deterministic(lesson_dir, capsys):
     assert run_main(lesson_dir) == 0
     first = (lesson_dir / "student" / "07_test.ipynb").read_bytes()
-    assert capsys.readouterr().out == "wrote 07_test.ipynb\n"
+    assert capsys.readouterr().out == "stamped 07_test.ipynb (nbgrader metadata)\nwrote 07_test.ipynb\n"
     assert run_main(lesson_dir) == 0
     assert (lesson_dir / "student" / "07_test.ipynb").read_bytes() == first
     assert capsys.readouterr().out == ""  # nothing changed the second time
@@ -252,3 +252,103 @@ def test_a_generated_student_notebook_runs_and_its_checks_say_not_attempted(tmp_
     assert f"✎ predict_shape: {not_attempted}" in outputs[4]
     errors = [o for cell in student.cells for o in cell.get("outputs", []) if o.output_type == "error"]
     assert [e.ename for e in errors] == ["IndexError"]  # only the cell tagged raises-exception
+
+
+def test_a_check_cell_shows_the_feedback_but_no_true_or_false(tmp_path):
+    student = nbformat.reads(make_student.dumps(make_student.student_notebook(teacher_notebook())), as_version=4)
+    NotebookClient(
+        student, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    checks = [c for c in student.cells if c.cell_type == "code" and c.source.startswith("check(")]
+    assert len(checks) == 2
+    for cell in checks:
+        assert [o.output_type for o in cell.outputs] == ["stream"], cell.outputs  # no execute_result `False`
+
+
+# ---------------------------------------------------------------------------------------------
+# nbgrader metadata: stamped from the exercise names, idempotently
+# ---------------------------------------------------------------------------------------------
+
+
+def test_stamping_marks_solution_and_check_cells_from_the_exercise_names():
+    stamped = make_student.stamp_notebook(teacher_notebook(), "07_test.ipynb")
+    meta = [cell["metadata"].get("nbgrader") for cell in stamped["cells"]]
+    assert meta[2] == {
+        "grade": False,
+        "grade_id": "lookup_answer",
+        "locked": False,
+        "schema_version": 3,
+        "solution": True,
+    }
+    assert meta[3] == {
+        "grade": True,
+        "grade_id": "lookup",
+        "locked": True,
+        "points": 2,
+        "schema_version": 3,
+        "solution": False,
+    }
+    assert meta[4]["grade_id"] == "predict_shape_answer" and meta[5]["grade_id"] == "predict_shape"
+    assert meta[5]["points"] == 1
+    assert meta[0] is meta[1] is meta[6] is None
+    assert make_student.stamp_notebook(stamped) == stamped  # idempotent
+
+
+def _property_notebook() -> dict:
+    nb = teacher_notebook()
+    nb["cells"] = nb["cells"][:2] + [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "sol",
+            "metadata": {},
+            "outputs": [],
+            "source": "def test_padding():\n    ### BEGIN SOLUTION\n    assert True\n    ### END SOLUTION",
+        },
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "chk",
+            "metadata": {},
+            "outputs": [],
+            "source": 'check_property_test(test_padding, bug="padding")',
+        },
+    ]
+    return nb
+
+
+def test_a_property_check_gets_a_hidden_test_cell_added_once():
+    stamped = make_student.stamp_notebook(_property_notebook())
+    assert [c["id"] for c in stamped["cells"][2:]] == ["sol", "chk", "grade-test_padding"]
+    hidden = stamped["cells"][4]
+    assert hidden["metadata"]["nbgrader"]["grade_id"] == "test_padding" and hidden["metadata"]["nbgrader"]["locked"]
+    assert 'grade_property_test(test_padding, bug="padding")' in "".join(hidden["source"])
+    assert make_student.stamp_notebook(stamped) == stamped  # not added twice
+    student = make_student.student_notebook(stamped)
+    assert "".join(student["cells"][4]["source"]).startswith("# Graded by nbgrader")
+    assert "grade_property_test" not in "".join(student["cells"][4]["source"])  # hidden tests are removed
+
+
+def test_a_solution_without_a_check_cell_is_an_error():
+    nb = teacher_notebook()
+    nb["cells"][3]["source"] = "print('no check here')"
+    with pytest.raises(make_student.SolutionMarkerError, match="07_x.ipynb, cell 3: a solution cell must be"):
+        make_student.stamp_notebook(nb, "07_x.ipynb")
+
+
+def test_main_stamps_the_teacher_notebooks_and_check_mode_sees_a_missing_stamp(lesson_dir, capsys):
+    assert run_main(lesson_dir, "--check") == 1
+    assert "07_test.ipynb: nbgrader metadata missing or stale" in capsys.readouterr().out
+    assert run_main(lesson_dir) == 0
+    assert capsys.readouterr().out == "stamped 07_test.ipynb (nbgrader metadata)\nwrote 07_test.ipynb\n"
+    teacher = json.loads((lesson_dir / "07_test.ipynb").read_text())
+    assert teacher["cells"][3]["metadata"]["nbgrader"]["grade_id"] == "lookup"
+    assert run_main(lesson_dir, "--check") == 0
+    assert run_main(lesson_dir) == 0 and capsys.readouterr().out == ""  # nothing to do the second time
+
+
+def test_committed_teacher_notebooks_are_stamped():
+    if not any(make_student.STUDENT_DIR.glob(make_student.PATTERN)):
+        pytest.skip("notebooks/student/ is empty")
+    stale = [path.name for path in make_student.stamp_files()]
+    assert stale == [], "run `python tools/make_student.py` to stamp the nbgrader metadata"

@@ -1,9 +1,16 @@
-"""Generate the student notebooks from the teacher notebooks.
+"""Stamp nbgrader metadata into the teacher notebooks, and generate the student notebooks from them.
 
 Usage::
 
-    python tools/make_student.py            # write notebooks/student/NN_*.ipynb
-    python tools/make_student.py --check    # exit 1 if notebooks/student/ is out of date
+    python tools/make_student.py            # stamp notebooks/NN_*.ipynb, then write notebooks/student/NN_*.ipynb
+    python tools/make_student.py --check    # exit 1 if a teacher notebook's stamp or notebooks/student/ is stale
+
+Stamping (in place, idempotent: a notebook already stamped is not rewritten) gives every solution cell
+and the check cell after it nbgrader's cell metadata, from the exercise named in ``check("name", ...)``:
+the solution cell ``{"solution": true, "grade_id": "<name>_answer"}``, the check cell a locked test cell
+``{"grade": true, "grade_id": "<name>", "points": 2 for a function, 1 for a value}``. Lesson 09's checks
+(``check_property_test(test_x, bug="...")``) print and return a bool, so a hidden test cell (id
+``grade-<test_x>``, calling ``grade_property_test``) is added after each one and stamped instead.
 
 Each lesson is written once, as the teacher notebook ``notebooks/NN_*.ipynb``, with the
 solutions between nbgrader's markers ``### BEGIN SOLUTION`` and ``### END SOLUTION``.
@@ -15,7 +22,11 @@ In the student version:
   for each name it assigns;
 - every code cell's outputs are cleared and its execution count set to None, and the
   notebook's saved widget state is dropped (it is output too);
+- hidden tests (``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS``) are removed, as nbgrader does;
 - everything else stays identical. Running the script twice writes identical files.
+
+``tools/nbgrader_course.py`` makes nbgrader's ``generate_assignment`` write the same stubs (it calls
+:func:`student_source`), so a release and notebooks/student/ differ only in nbgrader's own metadata.
 """
 
 from __future__ import annotations
@@ -36,6 +47,8 @@ PATTERN = "[0-9][0-9]_*.ipynb"
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*### END SOLUTION\s*$")
+BEGIN_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\s*$")
+END_HIDDEN = re.compile(r"^[ \t]*### END HIDDEN TESTS\s*$")
 STUB = 'raise NotImplementedError("Your code here")'
 ANSWER = "{name} = None  # YOUR ANSWER HERE"
 
@@ -75,8 +88,28 @@ def assigned_names(block: str, where: str) -> list[str]:
     return names
 
 
-def student_source(source: str, where: str = "cell") -> str:
-    """Replace every solution block of one cell's source with its stub.
+def without_hidden_tests(source: str, where: str = "cell") -> str:
+    """``source`` without its hidden-test blocks (markers included), as nbgrader's ClearHiddenTests leaves it."""
+    out: list[str] = []
+    hidden = False
+    for number, line in enumerate(source.split("\n"), start=1):
+        if BEGIN_HIDDEN.match(line):
+            if hidden:
+                raise SolutionMarkerError(f"{where}, line {number}: nested `### BEGIN HIDDEN TESTS`")
+            hidden = True
+        elif END_HIDDEN.match(line):
+            if not hidden:
+                raise SolutionMarkerError(f"{where}, line {number}: `### END HIDDEN TESTS` without a BEGIN")
+            hidden = False
+        elif not hidden:
+            out.append(line)
+    if hidden:
+        raise SolutionMarkerError(f"{where}: `### BEGIN HIDDEN TESTS` has no matching `### END HIDDEN TESTS`")
+    return "\n".join(out)
+
+
+def student_source(source: str, where: str = "cell", hidden_tests: bool = False) -> str:
+    """Replace every solution block of one cell's source with its stub (and drop hidden tests, unless kept).
 
     Raises
     ------
@@ -105,7 +138,102 @@ def student_source(source: str, where: str = "cell") -> str:
             block = "\n".join(lines[i + 1 : end])
             out.extend(ANSWER.format(name=name) for name in assigned_names(block, f"{where}, line {i + 1}"))
         i = end + 1
-    return "\n".join(out)
+    text = "\n".join(out)
+    return text if hidden_tests else without_hidden_tests(text, where)
+
+
+# -- nbgrader metadata -------------------------------------------------------------------------------
+CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](?P<name>\w+)["']""", re.MULTILINE)
+PROPERTY_CHECK = re.compile(
+    r"""^\s*check_property_test\(\s*(?P<test>\w+)\s*,\s*bug\s*=\s*["'](?P<bug>\w+)["']\s*\)""", re.MULTILINE
+)
+HIDDEN_TEST = """# Graded by nbgrader (hidden in the student version): the check above, raising if the test misses it.
+### BEGIN HIDDEN TESTS
+from lookup_lib.exercises import grade_property_test
+
+grade_property_test({test}, bug="{bug}")
+### END HIDDEN TESTS"""
+FUNCTION_POINTS, VALUE_POINTS = 2, 1
+
+
+def nbgrader_cell(grade_id: str, *, solution: bool = False, points: int | None = None) -> dict[str, Any]:
+    """nbgrader's cell metadata (schema 3): a solution cell, or a locked test cell worth ``points``."""
+    meta: dict[str, Any] = {
+        "grade": points is not None,
+        "grade_id": grade_id,
+        "locked": points is not None,
+        "schema_version": 3,
+        "solution": solution,
+    }
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+def _code_cell(cell_id: str, source: str) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": cell_id,
+        "metadata": {},
+        "outputs": [],
+        "source": _lines(source),
+    }
+
+
+def stamp_notebook(teacher: dict[str, Any], name: str = "notebook") -> dict[str, Any]:
+    """The teacher notebook with nbgrader metadata on every solution and check cell; the input is not changed.
+
+    Raises
+    ------
+    SolutionMarkerError
+        When a solution cell is not followed by a check cell naming its exercise.
+    """
+    nb = copy.deepcopy(teacher)
+    cells = nb.get("cells", [])
+    number = 0
+    while number < len(cells):
+        cell = cells[number]
+        number += 1
+        if cell.get("cell_type") != "code" or not any(BEGIN.match(x) for x in _text(cell["source"]).split("\n")):
+            continue
+        where = f"{name}, cell {number}"
+        after = cells[number] if number < len(cells) else {}
+        source = _text(after.get("source", "")) if after.get("cell_type") == "code" else ""
+        function = any(BEGIN.match(x) and BEGIN.match(x).group("indent") for x in _text(cell["source"]).split("\n"))
+        points = FUNCTION_POINTS if function else VALUE_POINTS
+        if found := CHECK_CALL.search(source):
+            exercise = found["name"]
+            cell.setdefault("metadata", {})["nbgrader"] = nbgrader_cell(f"{exercise}_answer", solution=True)
+            after.setdefault("metadata", {})["nbgrader"] = nbgrader_cell(exercise, points=points)
+        elif found := PROPERTY_CHECK.search(source):
+            test = found["test"]
+            cell.setdefault("metadata", {})["nbgrader"] = nbgrader_cell(f"{test}_answer", solution=True)
+            hidden_id = f"grade-{test}"[:64]
+            text = HIDDEN_TEST.format(test=test, bug=found["bug"])
+            following = cells[number + 1] if number + 1 < len(cells) else None
+            if following is None or following.get("id") != hidden_id:
+                following = _code_cell(hidden_id, text)
+                cells.insert(number + 1, following)
+            following["source"] = _lines(text)
+            following.setdefault("metadata", {})["nbgrader"] = nbgrader_cell(test, points=FUNCTION_POINTS)
+        else:
+            raise SolutionMarkerError(
+                f'{where}: a solution cell must be followed by its check cell, `check("name", ...)` '
+                "or `check_property_test(test_..., bug=...)`, which grades it"
+            )
+    return nb
+
+
+def stamp_files(teacher_dir: Path = TEACHER_DIR) -> dict[Path, str]:
+    """Teacher notebook path → its stamped text, for the notebooks whose stamp is missing or stale."""
+    stale = {}
+    for path in sorted(teacher_dir.glob(PATTERN)):
+        text = path.read_text(encoding="utf-8")
+        stamped = dumps(stamp_notebook(json.loads(text), path.name))
+        if stamped != text:
+            stale[path] = stamped
+    return stale
 
 
 # -- one notebook --------------------------------------------------------------------------------------
@@ -178,6 +306,15 @@ def write(teacher_dir: Path = TEACHER_DIR, student_dir: Path = STUDENT_DIR) -> l
     return changed
 
 
+def stamp(teacher_dir: Path = TEACHER_DIR) -> list[str]:
+    """Write the nbgrader metadata into the teacher notebooks (only those that need it); one line per file."""
+    changed = []
+    for path, text in stamp_files(teacher_dir).items():
+        path.write_text(text, encoding="utf-8")
+        changed.append(f"stamped {path.name} (nbgrader metadata)")
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only check that notebooks/student/ is up to date")
@@ -187,13 +324,14 @@ def main(argv: list[str] | None = None) -> int:
     student_dir = args.student_dir or args.teacher_dir / "student"
     try:
         if args.check:
-            problems = out_of_date(args.teacher_dir, student_dir)
+            problems = [f"{path.name}: nbgrader metadata missing or stale" for path in stamp_files(args.teacher_dir)]
+            problems += out_of_date(args.teacher_dir, student_dir)
             for problem in problems:
                 print(problem)
             if problems:
-                print("Run `python tools/make_student.py` to regenerate the student notebooks.")
+                print("Run `python tools/make_student.py` to stamp the lessons and regenerate the student notebooks.")
             return 1 if problems else 0
-        for line in write(args.teacher_dir, student_dir):
+        for line in stamp(args.teacher_dir) + write(args.teacher_dir, student_dir):
             print(line)
     except SolutionMarkerError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,13 +7,15 @@ wrong answers; the printed feedback is asserted on (via capsys), because the fee
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
 
 import lookup_lib
 from lookup_lib.bag import embedding_bag
-from lookup_lib.exercises import check, exercises, hint, list_exercises, solution
+from lookup_lib.exercises import check, exercises, grade, hint, list_exercises, solution
 from lookup_lib.lessons.kit.exercise import FunctionExercise
 from lookup_lib.lessons.l02_one_hot_matmul.cost import multiply_adds
 from tests.lessons.test_exercises_applications import APPLICATION_CORRECT
@@ -28,18 +30,18 @@ QUESTION_NAMES = [name for name in list_exercises() if name not in FUNCTIONS]
 
 def one_hot_loop(indices, num_classes):
     indices = np.asarray(indices)
-    out = np.zeros((*indices.shape, num_classes), dtype=int)
+    out = np.zeros((*indices.shape, num_classes), dtype=np.float32)
     for position in np.ndindex(indices.shape):
         out[position + (indices[position],)] = 1
     return out
 
 
 def one_hot_compare(indices, num_classes):
-    return np.asarray(indices)[..., None] == np.arange(num_classes)  # bools are fine
+    return (np.asarray(indices)[..., None] == np.arange(num_classes)).astype(np.float64)
 
 
 def one_hot_torch(indices, num_classes):
-    return torch.nn.functional.one_hot(torch.as_tensor(indices, dtype=torch.int64), num_classes)
+    return torch.eye(num_classes)[torch.as_tensor(indices, dtype=torch.int64)]
 
 
 def lookup_loop(indices, weight):
@@ -55,7 +57,11 @@ def lookup_take(indices, weight):
 
 
 def lookup_torch(indices, weight):
-    return torch.nn.functional.embedding(torch.as_tensor(indices), torch.as_tensor(weight))
+    return (
+        torch.as_tensor(weight)
+        .index_select(0, torch.as_tensor(indices).reshape(-1))
+        .reshape(*np.shape(indices), np.shape(weight)[1])
+    )
 
 
 def matmul_compare(indices, weight):
@@ -121,8 +127,11 @@ def renorm_loop_without_eps(weight, indices, max_norm, norm_type=2.0):
 
 
 def renorm_torch(weight, indices, max_norm, norm_type=2.0):
-    with torch.no_grad():
-        torch.embedding_renorm_(torch.from_numpy(weight), torch.as_tensor(indices).reshape(-1), max_norm, norm_type)
+    table = torch.from_numpy(weight)  # shares memory with weight
+    rows = torch.unique(torch.as_tensor(indices).reshape(-1))
+    norms = torch.linalg.vector_norm(table[rows], ord=norm_type, dim=1)
+    too_long = norms > max_norm
+    table[rows[too_long]] *= (max_norm / (norms[too_long] + 1e-7))[:, None]
     return weight
 
 
@@ -145,6 +154,19 @@ def bag_sum_matrix(indices, weight, offsets):
 
 
 def bag_sum_torch(indices, weight, offsets):
+    indices, weight = torch.as_tensor(indices), torch.as_tensor(weight)
+    offsets = torch.as_tensor(offsets)
+    bag_of = torch.bucketize(torch.arange(len(indices)), offsets, right=True) - 1  # the bag of each position
+    return torch.zeros(len(offsets), weight.shape[1], dtype=weight.dtype).index_add_(0, bag_of, weight[indices])
+
+
+def renorm_with_torch_renorm(weight, indices, max_norm, norm_type=2.0):
+    with torch.no_grad():
+        torch.embedding_renorm_(torch.from_numpy(weight), torch.as_tensor(indices).reshape(-1), max_norm, norm_type)
+    return weight
+
+
+def bag_sum_with_torch(indices, weight, offsets):
     return torch.nn.functional.embedding_bag(
         torch.as_tensor(indices), torch.as_tensor(weight), torch.as_tensor(offsets), mode="sum"
     )
@@ -154,27 +176,62 @@ def model(name):
     return exercises()[name].model
 
 
+def matmul_torch(indices, weight):
+    weight = torch.as_tensor(weight)
+    encoded = torch.nn.functional.one_hot(torch.as_tensor(indices), weight.shape[0]).to(weight.dtype)
+    return encoded @ weight
+
+
 CORRECT = {
-    "one_hot": [model("one_hot"), lookup_lib.one_hot, one_hot_loop, one_hot_compare, one_hot_torch],
-    "lookup": [model("lookup"), lookup_lib.embedding, lookup_loop, lookup_take, lookup_torch],
-    "one_hot_matmul": [model("one_hot_matmul"), lookup_lib.one_hot_matmul, matmul_compare, matmul_einsum],
-    "embedding_backward": [
-        model("embedding_backward"),
-        lookup_lib.embedding_backward,
-        backward_loop,
-        backward_one_hot,
-        backward_torch,
-    ],
-    "renorm": [model("renorm"), lookup_lib.renorm_, renorm_vectorised, renorm_loop_without_eps, renorm_torch],
-    "embedding_bag_sum": [
-        model("embedding_bag_sum"),
-        lambda i, w, o: embedding_bag(i, w, o, mode="sum"),
-        bag_sum_reduceat,
-        bag_sum_matrix,
-        bag_sum_torch,
-    ],
+    "one_hot": [model("one_hot"), one_hot_loop, one_hot_compare, one_hot_torch],
+    "lookup": [model("lookup"), lookup_loop, lookup_take, lookup_torch],
+    "one_hot_matmul": [model("one_hot_matmul"), matmul_compare, matmul_einsum, matmul_torch],
+    "embedding_backward": [model("embedding_backward"), backward_loop, backward_one_hot, backward_torch],
+    "renorm": [model("renorm"), renorm_vectorised, renorm_loop_without_eps, renorm_torch],
+    "embedding_bag_sum": [model("embedding_bag_sum"), bag_sum_reduceat, bag_sum_matrix, bag_sum_torch],
     **APPLICATION_CORRECT,
 }
+
+# Answers that call the very function the exercise asks for: right, so they pass with a note naming the
+# shortcut; the graded form refuses them. (exercise, answer, the name in the note)
+SHORTCUTS = [
+    (
+        "lookup",
+        lambda i, w: torch.nn.functional.embedding(torch.as_tensor(i), torch.as_tensor(w)),
+        "torch.nn.functional.embedding",
+    ),
+    (
+        "lookup",
+        lambda i, w: torch.nn.Embedding.from_pretrained(torch.as_tensor(w))(torch.as_tensor(i)),
+        "torch.nn.functional.embedding",
+    ),
+    ("lookup", lookup_lib.embedding, "lookup_lib.embedding"),
+    ("lookup", lambda i, w: lookup_lib.embedding(i, w), "lookup_lib.embedding"),
+    ("lookup", lambda i, w: lookup_lib.core.embedding(i, w), "lookup_lib.core.embedding"),
+    (
+        "one_hot",
+        lambda i, c: torch.nn.functional.one_hot(torch.as_tensor(i, dtype=torch.int64), c).float(),
+        "torch.nn.functional.one_hot",
+    ),
+    ("one_hot", lookup_lib.one_hot, "lookup_lib.one_hot"),
+    ("one_hot_matmul", lookup_lib.one_hot_matmul, "lookup_lib.one_hot_matmul"),
+    ("embedding_backward", lookup_lib.embedding_backward, "lookup_lib.embedding_backward"),
+    ("renorm", lookup_lib.renorm_, "lookup_lib.renorm_"),
+    ("renorm", renorm_with_torch_renorm, "torch.embedding_renorm_"),
+    ("embedding_bag_sum", lambda i, w, o: embedding_bag(i, w, o, mode="sum"), "lookup_lib.embedding_bag"),
+    ("embedding_bag_sum", bag_sum_with_torch, "torch.nn.functional.embedding_bag"),
+]
+
+
+@pytest.mark.parametrize(("name", "answer", "shortcut"), SHORTCUTS, ids=[f"{n}-{s}" for n, _, s in SHORTCUTS])
+def test_an_answer_calling_the_library_passes_with_a_note_and_fails_when_graded(name, answer, shortcut, capsys):
+    assert check(name, answer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"✓ {name}: all ") and f"Note: your answer calls `{shortcut}`" in out
+    assert "write it by hand" in out
+    with pytest.raises(AssertionError, match=f"calls `{re.escape(shortcut)}`"):
+        grade(name, answer)
+    assert capsys.readouterr().out == ""  # the graded form says it in the exception only
 
 
 @pytest.mark.parametrize(
@@ -183,7 +240,7 @@ CORRECT = {
     ids=lambda value: getattr(value, "__name__", str(value)),
 )
 def test_correct_implementations_pass(name, answer, capsys):
-    assert check(name, answer) is True
+    assert check(name, answer)
     out = capsys.readouterr().out
     assert out.startswith(f"✓ {name}: all ") and "cases pass" in out and out.count("\n") == 1
 
@@ -314,7 +371,7 @@ WRONG = [
 
 @pytest.mark.parametrize(("name", "answer", "phrase"), WRONG, ids=[f"{n}-{p[:30]}" for n, _, p in WRONG])
 def test_wrong_answers_fail_with_feedback_naming_the_mistake(name, answer, phrase, capsys):
-    assert check(name, answer) is False
+    assert not check(name, answer)
     out = capsys.readouterr().out
     assert out.startswith(f"✗ {name}: ") and "First failure — " in out
     assert phrase in out, out
@@ -348,7 +405,7 @@ def test_an_answer_that_changes_its_input_fails_even_with_the_right_result(capsy
         weight[:] = 0
         return out
 
-    assert check("lookup", lookup_that_zeroes_the_table) is False
+    assert not check("lookup", lookup_that_zeroes_the_table)
     assert "changed its input `weight`" in capsys.readouterr().out
 
 
@@ -359,8 +416,8 @@ def test_an_answer_that_mutates_its_inputs_cannot_corrupt_the_expected_values(ca
         weight[:] = 0
         return weight[indices]
 
-    assert check("lookup", zero_then_lookup) is False
-    assert check("lookup", model("lookup")) is True  # the cases themselves were not touched
+    assert not check("lookup", zero_then_lookup)
+    assert check("lookup", model("lookup"))  # the cases themselves were not touched
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +432,7 @@ def stub(*args, **kwargs):
 @pytest.mark.parametrize("name", list_exercises())
 def test_a_stub_or_none_is_reported_as_not_attempted(name, capsys):
     answer = stub if name in FUNCTIONS else None
-    assert check(name, answer) is False
+    assert not check(name, answer)
     assert capsys.readouterr().out == (
         f"✎ {name}: not attempted yet — write your answer in place of the stub, then run this cell again.\n"
     )
@@ -388,7 +445,7 @@ def test_a_stub_called_by_a_written_answer_is_named(capsys):
     def one_hot_matmul(indices, weight):
         return one_hot(indices, weight.shape[0]) @ weight
 
-    assert check("one_hot_matmul", one_hot_matmul) is False
+    assert not check("one_hot_matmul", one_hot_matmul)
     out = capsys.readouterr().out
     assert "not attempted" not in out
     assert "your function calls `one_hot`, which is not written yet" in out
@@ -398,7 +455,7 @@ def test_an_answer_that_raises_is_reported_with_the_exception_name(capsys):
     def broken(indices, weight):
         return 1 / 0
 
-    assert check("lookup", broken) is False
+    assert not check("lookup", broken)
     out = capsys.readouterr().out
     assert "raised ZeroDivisionError: division by zero" in out
 
@@ -416,23 +473,23 @@ def test_missing_keyword_parameters_are_reported_not_raised(capsys):
     def no_options(grad_output, indices, num_embeddings):
         return model("embedding_backward")(grad_output, indices, num_embeddings)
 
-    assert check("embedding_backward", no_options) is False
+    assert not check("embedding_backward", no_options)
     assert "raised TypeError" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("answer", [3, "lookup", [1, 2]])
 def test_a_function_exercise_given_a_value_says_so(answer, capsys):
-    assert check("lookup", answer) is False
+    assert not check("lookup", answer)
     assert "expected a function" in capsys.readouterr().out
 
 
 def test_a_result_that_is_not_numbers_is_described(capsys):
-    assert check("lookup", lambda i, w: "rows") is False
+    assert not check("lookup", lambda i, w: "rows")
     assert "expected an array of numbers" in capsys.readouterr().out
 
 
 def test_unknown_exercise_suggests_the_closest_name(capsys):
-    assert check("lookp", model("lookup")) is False
+    assert not check("lookp", model("lookup"))
     out = capsys.readouterr().out
     assert "There is no exercise called 'lookp'. Did you mean 'lookup'?" in out
 
@@ -442,7 +499,7 @@ def test_a_checker_bug_is_reported_not_raised(monkeypatch, capsys):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(exercises()["lookup"], "cases", broken_cases)
-    assert check("lookup", model("lookup")) is False
+    assert not check("lookup", model("lookup"))
     assert "the checker itself failed (RuntimeError)" in capsys.readouterr().out
 
 
@@ -474,7 +531,7 @@ QUESTIONS = {
     ("name", "answer"), [(name, answer) for name, answers in QUESTIONS.items() for answer in answers]
 )
 def test_questions_accept_equivalent_spellings(name, answer, capsys):
-    assert check(name, answer) is True
+    assert check(name, answer)
     assert capsys.readouterr().out == f"✓ {name}: correct!\n"
 
 
@@ -505,7 +562,7 @@ WRONG_ANSWERS = [
 
 @pytest.mark.parametrize(("name", "answer", "phrase"), WRONG_ANSWERS)
 def test_wrong_question_answers_get_a_hint_not_the_answer(name, answer, phrase, capsys):
-    assert check(name, answer) is False
+    assert not check(name, answer)
     out = capsys.readouterr().out
     assert out.startswith(f"✗ {name}: ") and phrase in out
     right = exercises()[name]
@@ -531,10 +588,35 @@ def test_question_answers_agree_with_lookup_lib():
     assert check("scale_grad_row", emb.weight.grad[2, 0].item())
 
 
-@pytest.mark.parametrize(("name", "answer"), [("predict_shape", "2, 3, 4, 5"), ("padding_grad_rows", [3.5, 5])])
-def test_a_question_answer_of_the_wrong_kind_is_reported(name, answer, capsys):
-    assert check(name, answer) is False
-    assert "is not the kind of answer expected here" in capsys.readouterr().out
+@pytest.mark.parametrize(
+    ("name", "answer", "phrase"),
+    [
+        ("predict_shape", "2, 3, 4, 5", "'2, 3, 4, 5' is a string; give the numbers themselves"),
+        ("padding_grad_rows", [3.5, 5], "is not the kind of answer expected here"),
+        ("predict_shape", (2.9, 3.1, 4, 5), "2.9 is not a whole number"),
+        ("predict_shape", (2, 3, 4, 5.5), "5.5 is not a whole number"),
+        ("predict_shape", (2, 3, 4, True), "True is a bool, not a number"),
+        ("skipgram_pair_count", 14.99, "14.99 is not a whole number"),
+        ("skipgram_pair_count", True, "True is a bool, not a number"),
+        ("onehot_cost", 2_560_000.5, "is not a whole number"),
+        ("embedding_params", 3_200_000.5, "is not a whole number"),
+        ("sparse_grad_nnz", 5.2, "5.2 is not a whole number"),
+        ("scale_grad_row", True, "True is a bool, not a number"),
+        ("max_norm_rows", [True], "is not the kind of answer expected here"),
+    ],
+)
+def test_a_question_answer_of_the_wrong_kind_is_reported(name, answer, phrase, capsys):
+    assert not check(name, answer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"✗ {name}: ") and phrase in out, out
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"), [("skipgram_pair_count", 14.0), ("predict_shape", (2.0, 3, 4, 5)), ("embedding_params", 3.2e6)]
+)
+def test_a_whole_number_written_as_a_float_is_accepted(name, answer, capsys):
+    """15.0 is the number 15: a float is refused only when it has a fraction."""
+    assert check(name, answer)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -564,14 +646,14 @@ def test_solution_shows_source_that_passes_its_own_check(name, capsys):
     assert source.startswith(f"def {name}(")
     namespace = {"np": np}
     exec(source, namespace)  # the text the student sees is a working answer
-    assert check(name, namespace[name]) is True
+    assert check(name, namespace[name])
 
 
 @pytest.mark.parametrize("name", QUESTION_NAMES)
 def test_solution_of_a_question_shows_an_answer_that_checks(name, capsys):
     solution(name)
     shown = capsys.readouterr().out.splitlines()[1]
-    assert check(name, eval(shown)) is True
+    assert check(name, eval(shown))
 
 
 def test_hint_and_solution_of_an_unknown_name_do_not_raise(capsys):

@@ -16,8 +16,15 @@ from matplotlib.patches import ConnectionPatch, Rectangle
 from lookup_lib import Embedding, embedding
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.style import HIGHLIGHT, OUTPUT, to_png
-from lookup_lib.lessons.l01_lookup_table.figures import CELL, MAX_SHOWN, MAX_TABLE_ROWS, draw_lookup, draw_lookup_error
-from lookup_lib.lessons.l01_lookup_table.helpers import look_up
+from lookup_lib.lessons.l01_lookup_table.figures import (
+    CELL,
+    MAX_SHOWN,
+    MAX_TABLE_ROWS,
+    draw_learned_embedding,
+    draw_lookup,
+    draw_lookup_error,
+)
+from lookup_lib.lessons.l01_lookup_table.helpers import group_distances, look_up
 from lookup_lib.lessons.l01_lookup_table.widget import LookupExplorer
 
 WEIGHT = Embedding(5, 3, rng=0).weight
@@ -286,3 +293,56 @@ def test_widget_plain_text_and_static_png():
     assert bundle["text/plain"] == "LookupExplorer(indices='1, 2')"
     assert "image/png" in bundle
     np.testing.assert_array_equal(w.output, Embedding(5, 3, rng=0).weight[[1, 2]])
+
+
+# The "why" of the lesson: a trained 2-D table, drawn before and after.
+
+TOY_GROUPS = np.array([0, 0, 1, 1])
+TOY_NAMES = ["a", "b", "c", "d"]
+TOY_BEFORE = np.array([[0.0, 0.0], [3.0, 1.0], [0.5, 0.0], [2.0, 2.0]])
+TOY_AFTER = np.array([[0.0, 0.0], [0.0, 1.0], [3.0, 0.0], [3.0, 1.0]])
+
+
+def test_group_distances_average_the_pairs_within_and_between_groups():
+    within, between = group_distances(TOY_AFTER, TOY_GROUPS)
+    assert within == pytest.approx(1.0)  # a-b and c-d are 1 apart
+    assert between == pytest.approx((3 + np.sqrt(10) + np.sqrt(10) + 3) / 4)
+
+
+def test_one_hot_vectors_are_all_equally_far_apart():
+    within, between = group_distances(np.eye(4), TOY_GROUPS)
+    assert within == pytest.approx(np.sqrt(2)) and between == pytest.approx(np.sqrt(2))
+
+
+@pytest.mark.parametrize("vectors, groups", [(np.zeros((3, 2)), [0, 1]), (np.zeros((2, 2)), [0, 1]),
+                                             (np.zeros((2, 2)), [0, 0])])
+def test_group_distances_need_one_group_per_vector_two_groups_and_a_pair(vectors, groups):
+    with pytest.raises(ValueError):
+        group_distances(vectors, groups)
+
+
+def test_learned_embedding_figure_puts_one_point_per_item_where_its_row_is():
+    fig = draw_learned_embedding(TOY_BEFORE, TOY_AFTER, TOY_GROUPS, TOY_NAMES)
+    for label, table in (("before", TOY_BEFORE), ("after", TOY_AFTER)):
+        ax = panel(fig, label)
+        points = np.concatenate([c.get_offsets() for c in ax.collections])
+        assert sorted(map(tuple, points)) == sorted(map(tuple, table))
+        assert sorted(t.get_text() for t in ax.texts) == sorted(TOY_NAMES)
+
+
+def test_learned_embedding_figure_colours_each_group_once_and_titles_give_the_distances():
+    fig = draw_learned_embedding(TOY_BEFORE, TOY_AFTER, TOY_GROUPS, TOY_NAMES, group_names=["x", "y"])
+    ax = panel(fig, "after")
+    colours = [to_rgba(c.get_facecolor()[0]) for c in ax.collections]
+    assert len(ax.collections) == 2 and colours[0] != colours[1]
+    within, between = group_distances(TOY_AFTER, TOY_GROUPS)
+    assert f"same group {within:.2f}, other groups {between:.2f}" in ax.get_title()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["x", "y"]
+    assert to_png(fig)[:4] == b"\x89PNG"
+
+
+def test_learned_embedding_figure_refuses_mismatched_inputs():
+    with pytest.raises(ValueError, match="names"):
+        draw_learned_embedding(TOY_BEFORE, TOY_AFTER, TOY_GROUPS, TOY_NAMES[:3])
+    with pytest.raises(ValueError, match="groups must be"):
+        draw_learned_embedding(TOY_BEFORE, TOY_AFTER, [0, 0, 9, 9], TOY_NAMES)

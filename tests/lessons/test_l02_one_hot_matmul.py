@@ -20,6 +20,7 @@ from lookup_lib.lessons.kit.tables import format_bytes, format_seconds
 from lookup_lib.lessons.l02_one_hot_matmul.cost import (
     CostRecord,
     lookup_bytes,
+    measure_lookup_alone_and_after_product,
     measure_lookup_vs_onehot,
     multiply_adds,
     onehot_bytes,
@@ -361,3 +362,22 @@ def test_printed_sizes_are_not_mistaken_for_durations(n):
     text = format_bytes(n)
     assert not _sanitize_rule("timings").search(text), text
     assert text.split()[1] in {"B", "kB", "MB", "GB"}
+
+
+# Why the lookup's measured time grows with V: the same lookup alone, and right after a product.
+
+
+def test_lookup_alone_and_after_product_gives_two_positive_finite_medians():
+    alone, after = measure_lookup_alone_and_after_product(64, dim=4, batch=8, repeats=3)
+    assert all(math.isfinite(t) and t > 0 for t in (alone, after))
+
+
+def test_lookup_alone_and_after_product_sets_the_cpu_threads_back():
+    threads = torch.get_num_threads()
+    measure_lookup_alone_and_after_product(16, dim=4, batch=4, repeats=1, cpu_threads=1)
+    assert torch.get_num_threads() == threads
+
+
+def test_lookup_alone_and_after_product_needs_a_timed_call():
+    with pytest.raises(ValueError, match="repeats"):
+        measure_lookup_alone_and_after_product(16, repeats=0)

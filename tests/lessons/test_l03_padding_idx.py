@@ -81,6 +81,25 @@ def test_masked_mean_ignores_padding_rows_whatever_they_hold():
     np.testing.assert_allclose(masked_mean(rows, mask), expected)
 
 
+def test_masked_mean_of_a_sentence_of_padding_only_is_zero_not_nan():
+    rows = np.random.default_rng(2).standard_normal((3, 4, 2)).astype(np.float32)
+    mask = np.array([[1, 1, 0, 0], [0, 0, 0, 0], [1, 1, 1, 1]], dtype=bool)
+    got = masked_mean(rows, mask)
+    assert not np.isnan(got).any()
+    np.testing.assert_array_equal(got[1], [0.0, 0.0])
+    with np.errstate(invalid="ignore"):
+        unclamped = (rows * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+    assert np.isnan(unclamped[1]).all()  # what the lesson's first formula gives: 0 / 0
+
+
+def test_masked_mean_is_the_lessons_clamped_torch_formula():
+    ids = pad_sequence([torch.tensor(s) for s in SEQS] + [torch.tensor([], dtype=torch.long)], batch_first=True)
+    mask = ids != 0
+    out = torch.nn.Embedding.from_pretrained(torch.tensor(table()), padding_idx=0)(ids)  # (4, 4, 3)
+    expected = (out * mask[..., None]).sum(dim=1) / mask.sum(dim=1, keepdim=True).clamp(min=1)
+    np.testing.assert_array_equal(masked_mean(out.numpy(), mask.numpy()), expected.numpy())
+
+
 def test_pad_and_look_up_is_pad_batch_then_the_lookup_then_the_masked_mean():
     w = table()
     batch = pad_and_look_up(SEQS, w, max_len=3, padding_idx=0)

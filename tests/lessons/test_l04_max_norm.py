@@ -1,4 +1,4 @@
-"""Lesson 04: renorm_step and the unit ball, the norm balls and arrows before/after renorm_, the NormBallExplorer."""
+"""Lesson 04: renorm_step, unit_ball, ulps_apart; the norm balls and before/after arrows; the NormBallExplorer."""
 
 import math
 
@@ -9,7 +9,7 @@ from matplotlib.text import Annotation
 from lookup_lib import renorm_, row_norms
 from lookup_lib.lessons.kit.style import to_png
 from lookup_lib.lessons.l04_max_norm.figures import norm_label, plot_norm_ball, plot_norm_balls, plot_renorm_table
-from lookup_lib.lessons.l04_max_norm.norms import renorm_step, unit_ball
+from lookup_lib.lessons.l04_max_norm.norms import renorm_step, ulps_apart, unit_ball
 from lookup_lib.lessons.l04_max_norm.widget import NormBallExplorer
 
 NORM_TYPES = [1.0, 2.0, math.inf]
@@ -135,3 +135,80 @@ def test_explorer_never_changes_the_table_it_was_given():
 def test_explorer_rejects_a_norm_type_it_cannot_offer():
     with pytest.raises(ValueError, match="norm_type"):
         NormBallExplorer(TABLE, INDICES, norm_type=3.0)
+
+
+# --- ulps_apart -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ulps_apart_counts_steps_of_the_float_grid(dtype):
+    x = np.array([1.0, 2.0, -3.5, 1e-30], dtype=dtype)
+    up = x.copy()
+    for steps in range(1, 4):
+        up = np.nextafter(up, dtype(np.inf))
+        np.testing.assert_array_equal(ulps_apart(x, up), steps)
+        np.testing.assert_array_equal(ulps_apart(up, x), steps)  # symmetric
+    np.testing.assert_array_equal(ulps_apart(x, x), 0)
+
+
+def test_ulps_apart_across_zero_and_at_the_powers_of_two():
+    tiny = np.float32(1e-45)
+    np.testing.assert_array_equal(ulps_apart(np.float32([-tiny, -0.0]), np.float32([tiny, 0.0])), [2, 0])
+    two = np.float32(2.0)
+    below, above = np.nextafter(two, np.float32(0)), np.nextafter(two, np.float32(4))
+    assert two - below == 2.0**-23 and above - two == 2.0**-22  # the grid is twice as fine just below 2
+    np.testing.assert_array_equal(ulps_apart(np.float32([below]), np.float32([above])), [2])
+
+
+def test_ulps_apart_refuses_mixed_dtypes_and_nan():
+    with pytest.raises(TypeError, match="float32"):
+        ulps_apart(np.float32([1.0]), np.float64([1.0]))
+    with pytest.raises(ValueError, match="NaN"):
+        ulps_apart(np.float32([np.nan]), np.float32([1.0]))
+
+
+# --- what the lesson claims about torch's max_norm ----------------------------------------------
+
+
+def test_a_float32_lookup_can_leave_a_row_one_ulp_above_max_norm():
+    torch = pytest.importorskip("torch")
+    emb = torch.nn.Embedding.from_pretrained(torch.tensor([[4.4, -7.1]]), max_norm=2.0)
+    emb(torch.tensor([0]))
+    norm = emb.weight[0].norm()
+    assert norm.item() > 2.0
+    assert ulps_apart(np.float32([norm.item()]), np.float32([2.0]))[0] == 1
+
+
+@pytest.mark.parametrize("p", NORM_TYPES)
+def test_renorm_is_torchs_bit_for_bit_on_a_random_table(p):
+    torch = pytest.importorskip("torch")
+    if torch.backends.cpu.get_cpu_capability() == "DEFAULT":
+        pytest.skip("lookup_lib.core.NORM_FMA is set for torch's AVX2/AVX512 kernels")
+    rng = np.random.default_rng(0)
+    big = rng.standard_normal((1000, 16)).astype(np.float32)
+    picked = rng.integers(0, 1000, size=500)
+    emb = torch.nn.Embedding.from_pretrained(torch.tensor(big), max_norm=1.0, norm_type=p)
+    emb(torch.tensor(picked))
+    np.testing.assert_array_equal(renorm_(big.copy(), picked, 1.0, p), emb.weight.numpy())
+
+
+@pytest.mark.parametrize("context", ["no_grad", "inference_mode"])
+def test_max_norm_rewrites_a_frozen_layer_in_eval_mode(context):
+    torch = pytest.importorskip("torch")
+    vectors = torch.tensor(TABLE)
+    emb = torch.nn.Embedding.from_pretrained(vectors, freeze=True, max_norm=2.0).eval()
+    with getattr(torch, context)():
+        emb(torch.tensor([0]))
+    np.testing.assert_allclose(vectors[0].numpy(), [1.2, 1.6], rtol=1e-6)  # from_pretrained shares the tensor
+
+
+def test_a_bad_index_after_valid_ones_leaves_torch_rows_rescaled_and_ours_untouched():
+    torch = pytest.importorskip("torch")
+    emb = torch.nn.Embedding.from_pretrained(torch.tensor(TABLE), max_norm=1.0)
+    with pytest.raises(IndexError, match="index 6 out of range"):
+        emb(torch.tensor([6, 0, 2]))
+    assert (emb.weight.numpy() != TABLE).any(axis=1).nonzero()[0].tolist() == [0, 2]
+    ours = TABLE.copy()
+    with pytest.raises(IndexError, match="index 6"):
+        renorm_(ours, [6, 0, 2], 1.0)
+    np.testing.assert_array_equal(ours, TABLE)

@@ -8,7 +8,7 @@ from matplotlib.patches import ConnectionPatch
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.style import to_png
 from lookup_lib.lessons.l05_gradients.figures import plot_grad_norms, plot_scatter_add
-from lookup_lib.lessons.l05_gradients.gradients import grad_row_norms
+from lookup_lib.lessons.l05_gradients.gradients import grad_row_norms, outcome, row_gradients, try_sparse_step
 from lookup_lib.lessons.l05_gradients.widget import GradientExplorer
 
 INDICES = np.array([1, 3, 1, 0, 1])
@@ -107,10 +107,10 @@ def test_grad_row_norms_match_torch_autograd(scale, padding_idx):
 # -- plot_scatter_add ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(("padding_idx", "scale"), [(None, False), (0, False), (None, True), (0, True)])
 def test_scatter_add_draws_the_gradient_of_the_table(padding_idx, scale):
-    fig = plot_scatter_add(INDICES, GRAD_OUT, 4, padding_idx=padding_idx, scale_grad_by_freq=scale)
+    expected = scatter_add_by_hand(INDICES, GRAD_OUT, 4, padding_idx, scale)
+    fig = plot_scatter_add(INDICES, GRAD_OUT, expected, padding_idx=padding_idx, scale_grad_by_freq=scale)
     ax_out, ax_w = fig.axes
     assert (ax_out.get_label(), ax_w.get_label()) == ("grad_output", "grad_weight")
-    expected = scatter_add_by_hand(INDICES, GRAD_OUT, 4, padding_idx, scale)
     drawn = cell_texts(ax_w, 2)
     assert {(r, c): float(v) for (r, c), v in drawn.items()} == pytest.approx(
         {(r, c): expected[r, c] for r in range(4) for c in range(2)})
@@ -121,33 +121,44 @@ def test_scatter_add_draws_the_gradient_of_the_table(padding_idx, scale):
 
 
 def test_scatter_add_draws_one_line_per_position_except_padding():
-    assert flows(plot_scatter_add(INDICES, GRAD_OUT, 4)) == {(s, int(k)) for s, k in enumerate(INDICES)}
-    assert flows(plot_scatter_add(INDICES, GRAD_OUT, 4, padding_idx=0)) == {
+    grad = scatter_add_by_hand(INDICES, GRAD_OUT, 4)
+    assert flows(plot_scatter_add(INDICES, GRAD_OUT, grad)) == {(s, int(k)) for s, k in enumerate(INDICES)}
+    assert flows(plot_scatter_add(INDICES, GRAD_OUT, grad, padding_idx=0)) == {
         (s, int(k)) for s, k in enumerate(INDICES) if k != 0}
 
 
 def test_scatter_add_says_where_each_row_gradient_comes_from():
-    texts = {t.get_text() for t in plot_scatter_add(INDICES, GRAD_OUT, 4, scale_grad_by_freq=True).axes[1].texts}
+    grad = scatter_add_by_hand(INDICES, GRAD_OUT, 4, scale=True)
+    texts = {t.get_text() for t in plot_scatter_add(INDICES, GRAD_OUT, grad, scale_grad_by_freq=True).axes[1].texts}
     assert "row 1  ← s=0+2+4  ÷3" in texts
     assert "row 2  (not used)" in texts
 
 
 def test_scatter_add_accepts_2d_indices_and_labels():
-    fig = plot_scatter_add(INDICES[:4].reshape(2, 2), GRAD_OUT[:4].reshape(2, 2, 2), 4, labels=list("abcd"))
+    grad = scatter_add_by_hand(INDICES[:4], GRAD_OUT[:4], 4)
+    fig = plot_scatter_add(INDICES[:4].reshape(2, 2), GRAD_OUT[:4].reshape(2, 2, 2), grad, labels=list("abcd"))
     assert "s=1: d" in {t.get_text() for t in fig.axes[0].texts}
     assert flows(fig) == {(0, 1), (1, 3), (2, 1), (3, 0)}
 
 
 def test_scatter_add_refuses_more_rows_than_it_can_draw():
     with pytest.raises(ValueError, match="at most"):
-        plot_scatter_add(np.zeros(40, dtype=np.int64), np.ones((40, 2)), 4)
+        plot_scatter_add(np.zeros(40, dtype=np.int64), np.ones((40, 2)), np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="grad_weight"):
+        plot_scatter_add(INDICES, GRAD_OUT, np.zeros((4, 3)))
+
+
+def test_scatter_add_only_draws_the_gradient_it_is_given():
+    """The figure computes nothing: it draws the numbers it is handed, even wrong ones."""
+    fig = plot_scatter_add(INDICES, GRAD_OUT, np.full((4, 2), 7.0))
+    assert set(cell_texts(fig.axes[1], 2).values()) == {"7"}
 
 
 # -- plot_grad_norms ----------------------------------------------------------------------------------
 def test_grad_norm_bars_show_both_settings_with_the_counts_under_each_row():
     idx = parse_indices(BATCH, VOCAB)
     ones = np.ones((idx.size, 4))
-    fig = plot_grad_norms(idx, ones, len(VOCAB), labels=VOCAB)
+    fig = plot_grad_norms(row_gradients(idx, ones, len(VOCAB)), labels=VOCAB)
     counts = np.bincount(idx, minlength=len(VOCAB))
     assert bar_heights(fig, "sum") == pytest.approx(dict(enumerate(2.0 * counts)))
     assert bar_heights(fig, "scaled") == pytest.approx(dict(enumerate(2.0 * (counts > 0))))
@@ -157,19 +168,80 @@ def test_grad_norm_bars_show_both_settings_with_the_counts_under_each_row():
 
 def test_grad_norm_bars_accept_a_2d_batch_and_torch_tensors():
     idx = torch.as_tensor(parse_indices(BATCH, VOCAB).reshape(2, 4))
-    fig = plot_grad_norms(idx, torch.ones(2, 4, 4), len(VOCAB), scale_grad_by_freq=False)
+    fig = plot_grad_norms(row_gradients(idx, torch.ones(2, 4, 4), len(VOCAB), scale_grad_by_freq=False))
     counts = np.bincount(idx.flatten().numpy(), minlength=len(VOCAB))
     assert bar_heights(fig, "sum") == pytest.approx(dict(enumerate(2.0 * counts)))
 
 
 def test_grad_norm_bars_draw_only_the_setting_asked_for_and_mark_padding():
     idx = parse_indices(BATCH, VOCAB)
-    fig = plot_grad_norms(idx, np.ones((idx.size, 4)), len(VOCAB), padding_idx=0, scale_grad_by_freq=True,
-                          labels=VOCAB, ymax=10.0)
+    rows = row_gradients(idx, np.ones((idx.size, 4)), len(VOCAB), padding_idx=0)
+    fig = plot_grad_norms(rows, scale_grad_by_freq=True, labels=VOCAB, ymax=10.0)
     assert bar_heights(fig, "sum") == {}
     assert bar_heights(fig, "scaled")[0] == 0.0
     assert fig.axes[0].get_xticklabels()[0].get_text().endswith("(padding)")
     assert fig.axes[0].get_ylim()[1] == pytest.approx(11.2)
+
+
+def test_grad_norm_bars_refuse_a_setting_that_was_not_computed():
+    rows = row_gradients([1, 1], np.ones((2, 2)), 3, scale_grad_by_freq=False)
+    with pytest.raises(ValueError, match="row_gradients"):
+        plot_grad_norms(rows, scale_grad_by_freq=True)
+
+
+# -- row_gradients ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("padding_idx", [None, 0, -4])
+def test_row_gradients_hold_torch_gradients_norms_and_counts_for_each_setting(padding_idx):
+    g = np.random.default_rng(1).standard_normal((5, 2)).astype(np.float32)
+    rows = row_gradients(INDICES, g, 4, padding_idx=padding_idx)
+    pad = None if padding_idx is None else padding_idx % 4
+    assert rows.settings == [False, True] and rows.padding_idx == pad and rows.num_embeddings == 4
+    assert rows.counts.tolist() == np.bincount(INDICES, minlength=4).tolist()
+    for scale in (False, True):
+        np.testing.assert_allclose(rows.grads[scale], torch_grad(INDICES, g, 4, pad, scale), rtol=1e-6)
+        np.testing.assert_allclose(rows.norms[scale], grad_row_norms(INDICES, g, 4, padding_idx=pad,
+                                                                     scale_grad_by_freq=scale))
+
+
+def test_row_gradients_call_the_backward_once_per_setting(monkeypatch):
+    import lookup_lib.lessons.l05_gradients.gradients as gradients
+
+    calls = []
+    real = gradients.embedding_backward
+    monkeypatch.setattr(gradients, "embedding_backward", lambda *a, **k: calls.append(k) or real(*a, **k))
+    row_gradients(INDICES, GRAD_OUT, 4)
+    assert [k["scale_grad_by_freq"] for k in calls] == [False, True]
+
+
+# -- outcome and try_sparse_step ----------------------------------------------------------------------
+def test_outcome_says_ok_or_the_error_type_and_its_first_sentence():
+    assert outcome(lambda: None) == "ok"
+
+    def fails():
+        raise NotImplementedError("Could not run 'aten::x'. This could be because\n/root/.venv/site-packages/x.py")
+
+    assert outcome(fails) == "NotImplementedError: Could not run 'aten::x'"
+    assert outcome(lambda: [][0]) == "IndexError: list index out of range"
+
+
+def test_try_sparse_step_reports_what_torch_does_with_a_sparse_gradient():
+    weight, g = torch.zeros(4, 2), torch.ones(5, 2)
+    assert try_sparse_step("SGD", {}, weight, INDICES, g) == "steps: rows [0, 1, 3] change; state: none"
+    assert try_sparse_step("SparseAdam", {}, weight, INDICES, g).endswith("state: dense (4, 2)")
+    assert try_sparse_step("SGD", {"momentum": 0.9}, weight, INDICES, g).endswith("state: sparse")
+    assert try_sparse_step("Adam", {}, weight, INDICES, g).startswith("raises RuntimeError: Adam does not support")
+    assert try_sparse_step("NoSuchOptimizer", {}, weight, INDICES, g) == "not in this torch"
+    assert try_sparse_step("LBFGS", {}, weight, INDICES, g).endswith("state: dense (8,)")  # flattened: V·D
+
+
+def test_scale_grad_by_freq_counts_within_one_call_not_the_batch():
+    """The lesson's claim: lookups of [1, 1] then [1] give row 1 a gradient of 2, one call of [1, 1, 1] gives 1."""
+    emb = torch.nn.Embedding(3, 1, scale_grad_by_freq=True)
+    (emb(torch.tensor([1, 1])).sum() + emb(torch.tensor([1])).sum()).backward()
+    assert emb.weight.grad[1].item() == 2.0
+    emb.weight.grad = None
+    emb(torch.tensor([1, 1, 1])).sum().backward()
+    assert emb.weight.grad[1].item() == 1.0
 
 
 # -- GradientExplorer ---------------------------------------------------------------------------------
@@ -211,3 +283,15 @@ def test_explorer_explains_text_it_cannot_read_and_recovers():
 def test_explorer_checks_its_labels():
     with pytest.raises(ValueError, match="labels"):
         GradientExplorer("0", 3, labels=["a", "b"])
+
+
+@pytest.mark.parametrize(("scale", "backward_calls"), [(False, 1), (True, 2)])
+def test_explorer_computes_each_gradient_once_per_draw(monkeypatch, scale, backward_calls):
+    """The plain sum (which fixes the y axis) and, if ticked, the scaled one: nothing computed twice."""
+    import lookup_lib.lessons.l05_gradients.gradients as gradients
+
+    calls = []
+    real = gradients.embedding_backward
+    monkeypatch.setattr(gradients, "embedding_backward", lambda *a, **k: calls.append(k) or real(*a, **k))
+    GradientExplorer(BATCH, len(VOCAB), labels=VOCAB, scale_grad_by_freq=scale)
+    assert len(calls) == backward_calls

@@ -175,6 +175,25 @@ def test_the_two_methods_measured_compute_the_same_thing():
     torch.testing.assert_close(F.embedding_bag(idx, w, mode="sum"), F.embedding(idx, w).sum(dim=1))
 
 
+def test_measure_can_time_the_backward_pass_too():
+    forward_only = measure_bag_vs_lookup_sum(8, 5, 30, 4, repeats=2)
+    both = measure_bag_vs_lookup_sum(8, 5, 30, 4, repeats=2, backward=True)
+    assert not forward_only.backward and both.backward
+    assert both.bag_seconds > 0 and both.lookup_sum_seconds > 0
+    assert (both.bag_bytes, both.lookup_sum_bytes) == (forward_only.bag_bytes, forward_only.lookup_sum_bytes)
+
+
+def test_the_two_methods_measured_have_the_same_gradient():
+    gen = torch.Generator().manual_seed(0)
+    idx = torch.randint(0, 30, (8, 5), generator=gen)
+    grads = []
+    for method in (lambda w: F.embedding_bag(idx, w, mode="sum"), lambda w: F.embedding(idx, w).sum(dim=1)):
+        w = torch.randn(30, 4, generator=torch.Generator().manual_seed(1)).requires_grad_()
+        method(w).sum().backward()
+        grads.append(w.grad)
+    torch.testing.assert_close(*grads)
+
+
 def test_measure_refuses_zero_repeats():
     with pytest.raises(ValueError, match="repeats"):
         measure_bag_vs_lookup_sum(2, 2, 4, 2, repeats=0)

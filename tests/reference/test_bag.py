@@ -285,6 +285,9 @@ def test_padding_row_and_empty_bags_get_no_gradient():
 
 # ---- the two torch 2.13 CPU corners we do not copy -------------------------------------------
 
+# torch's answers for indices after the last offset (include_last_offset) are pinned for torch < 2.14 only.
+TORCH_PINNED_CORNERS = tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:2]) < (2, 14)
+
 
 def test_include_last_offset_ends_the_last_bag_where_torch_does_not():
     # Documented: "offsets has one additional element, where the last element is equivalent to
@@ -306,6 +309,9 @@ def test_include_last_offset_ends_the_last_bag_where_torch_does_not():
         )[0].numpy()
     # torch 2.13 CPU (pytorch#191965): sum agrees; mean divides that sum by the count up to the
     # end of indices (3, not 2); max reduces up to the end of indices (the trailing 9 wins).
+    # Indices after the last offset are out of contract, so a newer torch may answer anything there.
+    if not TORCH_PINNED_CORNERS:
+        pytest.skip(f"torch {torch.__version__}: only torch < 2.14's out-of-contract answer is pinned")
     np.testing.assert_array_equal(theirs["sum"], expected["sum"])
     np.testing.assert_array_equal(theirs["mean"], bag.sum(0) / len(indices))
     np.testing.assert_array_equal(theirs["max"], embedding(indices, weight).max(0))
@@ -324,6 +330,8 @@ def test_include_last_offset_with_padding_where_torch_sums_the_trailing_indices(
         include_last_offset=True,
         padding_idx=1,
     )
+    if not TORCH_PINNED_CORNERS:  # out of contract (see above)
+        pytest.skip(f"torch {torch.__version__}: only torch < 2.14's out-of-contract answer is pinned")
     np.testing.assert_array_equal(theirs[0].numpy(), weight[2] + weight[3] + weight[3])  # torch 2.13 CPU
 
 
@@ -353,8 +361,9 @@ def test_scale_grad_by_freq_divides_each_row_by_its_own_count_where_torch_does_n
         assert ours[1, 0] == ours[3, 0]
         w_bag = leaf(case.weight)
         torch_bag(case, w_bag, scale_grad_by_freq=True).backward(torch.from_numpy(grad))
-        # torch 2.13 CPU (pytorch#190063) divides row 3 by row 1's count, 2; torch >= 2.15 fixed it.
-        fixed = tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:2]) >= (2, 15)
+        # torch 2.13 CPU (pytorch#190063) divides row 3 by row 1's count, 2; PR #190264 fixed it
+        # (announced for 2.15; torch 2.14.1 already gives [1, 1], measured).
+        fixed = tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:3]) >= (2, 14, 1)
         divisor = [[1], [1]] if fixed else [[1], [2]]
         np.testing.assert_allclose(w_bag.grad.numpy()[[1, 3]], ours[[1, 3]] / divisor, rtol=1e-6)
 

@@ -207,3 +207,35 @@ def test_embedding_bag_layer_matches_torch_forward_backward_and_repr() -> None:
     assert_bitwise_equal(ours.grad, theirs.weight.grad.numpy())
     ours.zero_grad()
     assert ours.grad is None
+
+
+PSW = np.arange(2, dtype=np.float32) + 1
+STRING_FLAGS = [
+    ("bag_ilo", "include_last_offset", lambda v: L.embedding_bag(IDX, W, [0, 2], include_last_offset=v, max_norm=1.0)),
+    ("bag_backward_ilo", "include_last_offset",
+     lambda v: L.embedding_bag_backward(G[:1], IDX, 4, [0], "sum", PSW, include_last_offset=v)),
+    ("bag_backward_sparse", "sparse", lambda v: L.embedding_bag_backward(G[:1], IDX, 4, [0], "sum", PSW, sparse=v)),
+    ("bag_backward_scale", "scale_grad_by_freq",
+     lambda v: L.embedding_bag_backward(G[:1], IDX, 4, [0], "max", weight=W, scale_grad_by_freq=v)),
+    ("layer_sparse", "sparse", lambda v: L.Embedding(4, 3, sparse=v, _weight=W)),
+    ("layer_scale", "scale_grad_by_freq", lambda v: L.Embedding(4, 3, scale_grad_by_freq=v, _weight=W)),
+    ("bag_layer_sparse", "sparse", lambda v: L.EmbeddingBag(4, 3, mode="max", sparse=v, _weight=W)),
+    ("bag_layer_ilo", "include_last_offset", lambda v: L.EmbeddingBag(4, 3, include_last_offset=v, _weight=W)),
+]
+
+
+@pytest.mark.parametrize("name, flag, call", STRING_FLAGS, ids=[f[0] for f in STRING_FLAGS])
+@pytest.mark.parametrize("value", ["False", "True", 0, None])
+def test_string_flags_of_bags_name_the_flag_and_value_and_change_nothing(name, flag, call, value) -> None:
+    # bool("False") is True: a flag must be a real bool, as torch's argument parser requires.
+    raises_unchanged(TypeError, rf"{flag} must be a bool .* got {value!r}", lambda: call(value), W, G, IDX, PSW)
+
+
+def test_embedding_bag_backward_after_a_failed_forward_raises() -> None:
+    layer = L.EmbeddingBag(4, 3, mode="sum", _weight=W.copy())
+    layer(IDX, np.array([0]))
+    with pytest.raises(IndexError, match="index 9"):
+        layer(np.array([0, 9]), np.array([0]))
+    with pytest.raises(RuntimeError, match=r"before backward\(\)"):
+        layer.backward(np.ones((1, 3), np.float32))
+    assert layer.grad is None

@@ -48,13 +48,17 @@ def as_result_array(value: Any) -> np.ndarray | str:
     return arr
 
 
-def mismatch(expected: np.ndarray, got: np.ndarray) -> list[str]:
-    """Lines describing how ``got`` differs from ``expected``; empty when they agree."""
+def mismatch(expected: np.ndarray, got: np.ndarray, exact: bool = False) -> list[str]:
+    """Lines describing how ``got`` differs from ``expected``; empty when they agree.
+
+    They agree within float rounding (``RTOL``, ``ATOL``), or, with ``exact``, only when every
+    value is equal (a row that must stay untouched, not be rescaled by 0.99999995).
+    """
     if got.shape != expected.shape:
         return [f"expected shape {expected.shape}, got shape {got.shape}"]
     g = got.astype(np.float64)
     e = expected.astype(np.float64)
-    if np.allclose(g, e, rtol=RTOL, atol=ATOL):
+    if np.array_equal(g, e, equal_nan=True) if exact else np.allclose(g, e, rtol=RTOL, atol=ATOL):
         return []
     diff = np.abs(g - e)
     largest = np.nanmax(diff) if not np.isnan(diff).all() else np.nan
@@ -96,3 +100,68 @@ def row_numbers(value: Any) -> tuple[int, ...]:
     if array.dtype.kind not in "iuf" or (array.dtype.kind == "f" and not np.all(array == np.round(array))):
         raise TypeError("row numbers must be whole numbers")
     return tuple(sorted(int(k) for k in array.reshape(-1)))
+
+
+class AnswerFormError(ValueError):
+    """An answer of the wrong form; the message says what form is expected (printed by the checker)."""
+
+
+def number(value: Any) -> float:
+    """``value`` as a float; a bool is refused (``True`` is not the number 1 here).
+
+    >>> number(np.float32(0.5)), number(3)
+    (0.5, 3.0)
+    >>> number(True)
+    Traceback (most recent call last):
+    ...
+    lookup_lib.lessons.kit.feedback.AnswerFormError: True is a bool, not a number
+    """
+    if isinstance(value, (bool, np.bool_)) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
+        raise AnswerFormError(f"{value!r} is a bool, not a number")
+    return float(from_torch(value))
+
+
+def whole_number(value: Any) -> int:
+    """``value`` as an int when it is a whole number: 15, 15.0, np.int64(15) and 1.5e1 give 15.
+
+    A float with a fraction (14.99) and a bool are refused with a sentence saying so.
+
+    >>> whole_number(15.0), whole_number(np.int64(4)), whole_number(2.56e6)
+    (15, 4, 2560000)
+    >>> whole_number(14.99)
+    Traceback (most recent call last):
+    ...
+    lookup_lib.lessons.kit.feedback.AnswerFormError: 14.99 is not a whole number
+    """
+    x = number(value)
+    if not np.isfinite(x) or x != int(x):
+        raise AnswerFormError(f"{show(value)} is not a whole number")
+    return int(x)
+
+
+def whole_numbers(value: Any) -> tuple[int, ...]:
+    """A sequence of whole numbers (tuple, list, array, torch.Size) as a tuple of ints.
+
+    >>> whole_numbers([2, 3.0, np.int64(4)])
+    (2, 3, 4)
+    """
+    if isinstance(value, (str, bytes)):
+        raise AnswerFormError(f"{value!r} is a string; give the numbers themselves, e.g. (1, 2)")
+    value = from_torch(value)
+    if isinstance(value, np.ndarray):
+        value = value.tolist() if value.ndim else [value.item()]
+    return tuple(whole_number(n) for n in value)
+
+
+MAX_PRINTED = 2_000  # characters of an answer's own printing shown per check
+
+
+def capped(text: str, limit: int = MAX_PRINTED) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out.
+
+    >>> capped("x" * 10, limit=4)
+    'xxxx\\n… 6 more characters not shown\\n'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n… {len(text) - limit:,} more characters not shown\n"

@@ -11,7 +11,7 @@ import numpy as np
 
 from lookup_lib import core
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
-from lookup_lib.lessons.kit.feedback import close
+from lookup_lib.lessons.kit.feedback import close, whole_numbers
 
 
 # -- model solution (what solution() shows) ------------------------------------------------------
@@ -82,6 +82,12 @@ EXERCISES = [
         model=lookup,
         diagnose=diagnose_lookup,
         explain_error=_explain_lookup_error,
+        shortcuts=(
+            "torch.nn.functional.embedding",  # nn.Embedding calls it too
+            "torch.embedding",
+            "lookup_lib.embedding",
+            "lookup_lib.core.embedding",
+        ),
     ),
     QuestionExercise(
         name="predict_shape",
@@ -91,7 +97,7 @@ EXERCISES = [
             "embedding_dim. What happens to the shape of the indices?"
         ),
         answer=(2, 3, 4, 5),
-        normalize=lambda value: tuple(int(n) for n in value),
+        normalize=whole_numbers,
         wrong={
             (2, 3, 4): "That is the shape of the indices: each index also turns into a whole vector.",
             (10, 5): "That is the shape of the table (weight), not of the output.",

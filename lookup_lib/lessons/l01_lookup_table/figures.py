@@ -7,6 +7,9 @@ output rows it becomes. All panels use one cell size, so the picture reads like 
 
 Tests find the panels again by label (``ax.get_label()``: "indices", "table", "output",
 "message") and every arrow by its ``gid``.
+
+:func:`draw_learned_embedding` is the lesson's "why": the rows of a 2-D table before and after a
+short training, one point per item, coloured by group (panels "before" and "after").
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch
 
 from lookup_lib.checks import as_weight
-from lookup_lib.lessons.kit.style import CHANGED, INK, NEUTRAL, OUTPUT, draw_table, new_figure
-from lookup_lib.lessons.l01_lookup_table.helpers import Lookup, look_up
+from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, draw_table, new_figure
+from lookup_lib.lessons.l01_lookup_table.helpers import Lookup, group_distances, look_up
 
-__all__ = ["draw_lookup", "draw_lookup_error", "draw_lookup_result"]
+__all__ = ["draw_learned_embedding", "draw_lookup", "draw_lookup_error", "draw_lookup_result"]
+
+# One colour per group of the trained toy (at most this many groups).
+GROUP_COLORS = (HIGHLIGHT, OUTPUT, CHANGED, INK)
 
 # At most this many indices / output rows, and table rows, are drawn; the rest are summarised.
 MAX_SHOWN = 12
@@ -234,4 +240,59 @@ def draw_lookup_error(
     ax_msg.text(4.5, ax_tab.get_ylim()[0] / 2, lines, ha="center", va="center", fontsize=10, color=CHANGED,
                 bbox={"facecolor": NEUTRAL, "edgecolor": CHANGED, "boxstyle": "round,pad=0.6"})
     _lay_out_side_by_side(fig, [ax_tab, ax_msg], None)
+    return fig
+
+
+def draw_learned_embedding(
+    before: Any, after: Any, groups: Any, names: Sequence[str], *, group_names: Sequence[str] | None = None
+) -> Figure:
+    """Two scatter plots of a 2-D embedding table: its rows before and after training.
+
+    Parameters
+    ----------
+    before, after : array_like, shape (N, 2)
+        The table's rows (one point per item) at the start and at the end of training.
+    groups : array_like of int, shape (N,)
+        The group of each item, 0 to ``len(GROUP_COLORS) - 1``; it picks the point's colour.
+    names : sequence of str, length N
+        The item names, written beside the points (above and below in turn, so close points stay legible).
+    group_names : sequence of str, optional
+        A name per group, shown in a legend in the "after" panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panels labelled "before" and "after" (``ax.get_label()``), each with one scatter of N points
+        and one text per name; each title gives :func:`~.helpers.group_distances`.
+
+    Examples
+    --------
+    >>> table = np.array([[0.0, 0.0], [0.0, 1.0], [3.0, 0.0]])
+    >>> fig = draw_learned_embedding(table, 2 * table, [0, 0, 1], ["a", "b", "c"])
+    >>> [ax.get_label() for ax in fig.axes]
+    ['before', 'after']
+    """
+    labels = np.asarray(groups).astype(int)
+    tables = [np.asarray(as_weight(t), dtype=float) for t in (before, after)]
+    if any(t.shape != (len(labels), 2) for t in tables) or len(names) != len(labels):
+        raise ValueError(f"need (N, 2) tables, N groups and N names; got {[t.shape for t in tables]}, "
+                         f"{len(labels)} groups, {len(names)} names")
+    if labels.min() < 0 or labels.max() >= len(GROUP_COLORS):
+        raise ValueError(f"groups must be 0 to {len(GROUP_COLORS) - 1}, got {sorted(set(labels.tolist()))}")
+    fig = new_figure(9, 4.2)
+    for k, (label, table) in enumerate(zip(("before", "after"), tables, strict=True)):
+        ax = fig.add_subplot(1, 2, k + 1, label=label)
+        for g in sorted(set(labels.tolist())):
+            name = group_names[g] if group_names is not None else f"group {g}"
+            ax.scatter(*table[labels == g].T, s=80, color=GROUP_COLORS[g], edgecolors=INK, zorder=2, label=name)
+        for i, ((x, y), name) in enumerate(zip(table, names, strict=True)):
+            ax.annotate(name, (x, y), xytext=(7, 5 if i % 2 == 0 else -12), textcoords="offset points",
+                        fontsize=9, color=INK)
+        within, between = group_distances(table, labels)
+        ax.set_title(f"{label} training\nmean distance: same group {within:.2f}, other groups {between:.2f}",
+                     fontsize=10, color=INK)
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.grid(True, color=NEUTRAL, zorder=0)
+    if group_names is not None:
+        fig.axes[1].legend(loc="best", fontsize=9, frameon=False)
     return fig

@@ -7,7 +7,11 @@ the notebook's one import line.
 """
 
 from lookup_lib.lessons.kit.tables import format_bytes, format_seconds
-from lookup_lib.lessons.l02_one_hot_matmul.cost import measure_lookup_vs_onehot, multiply_adds
+from lookup_lib.lessons.l02_one_hot_matmul.cost import (
+    measure_lookup_alone_and_after_product,
+    measure_lookup_vs_onehot,
+    multiply_adds,
+)
 from lookup_lib.lessons.l02_one_hot_matmul.figures import draw_onehot_gradient, draw_onehot_matmul, plot_lookup_cost
 from lookup_lib.lessons.l02_one_hot_matmul.widget import OneHotViews
 
@@ -17,6 +21,7 @@ __all__ = [
     "draw_onehot_matmul",
     "format_bytes",
     "format_seconds",
+    "measure_lookup_alone_and_after_product",
     "measure_lookup_vs_onehot",
     "multiply_adds",
     "plot_lookup_cost",

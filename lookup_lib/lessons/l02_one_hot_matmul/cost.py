@@ -9,6 +9,11 @@ O(B·V) memory, both growing with the vocabulary size V.
 device, and records the bytes each one materialises. torch is imported inside the
 functions that use it, so the records and the byte formulas import without torch (the
 lesson's figures use them). This module is shared with ``benchmarks/``.
+
+:func:`measure_lookup_alone_and_after_product` explains why the lookup's time in that measurement
+still grows with V: it times the same lookup run alone, over and over (its rows stay in the CPU's
+caches), and run right after a one-hot product (which has just streamed the whole table and the
+(B, V) matrix through the caches).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ __all__ = [
     "onehot_bytes",
     "multiply_adds",
     "measure_lookup_vs_onehot",
+    "measure_lookup_alone_and_after_product",
 ]
 
 
@@ -203,3 +209,71 @@ def measure_lookup_vs_onehot(
     finally:
         torch.set_num_threads(threads)
 
+
+
+def measure_lookup_alone_and_after_product(
+    vocab_size: int,
+    dim: int = 128,
+    batch: int = 256,
+    repeats: int = 7,
+    seed: int = 0,
+    cpu_threads: int | None = None,
+) -> tuple[float, float]:
+    """Median seconds of one CPU lookup run alone, and of the same lookup right after a one-hot product.
+
+    The table and indices are those :func:`measure_lookup_vs_onehot` draws for ``vocab_size`` (same
+    seed). "Alone": the lookup is called ``repeats`` times in a row, after one warm-up call, so the
+    B rows it reads and the memory it writes stay in the caches. "After a product": before each timed
+    lookup, ``one_hot(indices, V) @ weight`` runs untimed, as it does in the alternating measurement.
+
+    Parameters
+    ----------
+    vocab_size, dim, batch, seed : int
+        V, D, B and the generator's seed, as in :func:`measure_lookup_vs_onehot`.
+    repeats : int, default 7
+        Timed lookups of each kind (>= 1).
+    cpu_threads : int, optional
+        If given, torch uses this many CPU threads while measuring (set back afterwards).
+
+    Returns
+    -------
+    alone, after_product : float
+        The two median times, in seconds.
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1, got {repeats}")
+    import torch
+    import torch.nn.functional as F
+
+    gen = torch.Generator().manual_seed(seed)
+    weight = torch.randn(vocab_size, dim, generator=gen)  # (V, D)
+    indices = torch.randint(0, vocab_size, (batch,), generator=gen)  # (B,)
+    rows = torch.arange(batch)
+
+    def lookup() -> Any:
+        return F.embedding(indices, weight)  # (B, D)
+
+    def product() -> Any:
+        one_hot = torch.zeros(batch, vocab_size)  # (B, V)
+        one_hot[rows, indices] = 1.0
+        return one_hot @ weight  # (B, D)
+
+    def no_wait() -> None:
+        return None
+
+    threads = torch.get_num_threads()
+    if cpu_threads is not None:
+        torch.set_num_threads(cpu_threads)
+    try:
+        with torch.no_grad():
+            for _ in range(20):  # warm-up: the first calls of a process pay for set-up
+                lookup()
+            product()
+            alone = [_timed_call(lookup, no_wait)[0] for _ in range(repeats)]
+            after = []
+            for _ in range(repeats):
+                product()
+                after.append(_timed_call(lookup, no_wait)[0])
+    finally:
+        torch.set_num_threads(threads)
+    return statistics.median(alone), statistics.median(after)

@@ -10,7 +10,7 @@ import numpy as np
 
 from lookup_lib import core
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
-from lookup_lib.lessons.kit.feedback import close
+from lookup_lib.lessons.kit.feedback import close, whole_number
 from lookup_lib.lessons.l01_lookup_table.exercises import diagnose_lookup, lookup_cases
 
 
@@ -76,18 +76,11 @@ def _explain_matmul_error(case: Case, exc: BaseException) -> str | None:
     return None
 
 
-def _whole_number(value) -> int:
-    number = float(value)
-    if number != int(number):
-        raise ValueError("not a whole number")
-    return int(number)
-
-
 # -- exercises ------------------------------------------------------------------------------------------
 EXERCISES = [
     FunctionExercise(
         name="one_hot",
-        title="Write one_hot(indices, num_classes) → array of shape (*indices.shape, num_classes).",
+        title="Write one_hot(indices, num_classes) → a float array of shape (*indices.shape, num_classes).",
         hint=(
             "Row k of the identity matrix np.eye(num_classes) is the one-hot vector of k, and NumPy "
             "can pick many rows at once with an integer array: try np.eye(3)[[2, 0]]."
@@ -97,6 +90,13 @@ EXERCISES = [
         reference=core.one_hot,
         model=one_hot,
         diagnose=_diagnose_one_hot,
+        dtype_kinds="f",
+        dtype_advice=(
+            "a one-hot vector must be floats (float32 or float64), because it is multiplied with a float "
+            "table: np.eye(num_classes) gives floats, a comparison or torch's one_hot does not "
+            "(add .astype(np.float32))."
+        ),
+        shortcuts=("torch.nn.functional.one_hot", "lookup_lib.one_hot", "lookup_lib.core.one_hot"),
     ),
     FunctionExercise(
         name="one_hot_matmul",
@@ -111,6 +111,14 @@ EXERCISES = [
         model=one_hot_matmul,
         diagnose=diagnose_lookup,
         explain_error=_explain_matmul_error,
+        shortcuts=(
+            "lookup_lib.one_hot_matmul",
+            "lookup_lib.core.one_hot_matmul",
+            "lookup_lib.embedding",
+            "lookup_lib.core.embedding",
+            "torch.nn.functional.embedding",
+            "torch.embedding",
+        ),
     ),
     QuestionExercise(
         name="onehot_cost",
@@ -120,7 +128,7 @@ EXERCISES = [
             "indices, K = V = 5000, M = D = 128."
         ),
         answer=2_560_000,
-        normalize=lambda value: _whole_number(value),
+        normalize=whole_number,
         wrong={
             4 * 128: "That is what the lookup copies (4 rows of 128). The one-hot product also multiplies all zeros.",
             5000 * 128: "That is the size of the table; how many one-hot rows multiply it?",

@@ -107,6 +107,7 @@ EXERCISES = [
         reference=_reference,
         model=embedding_backward,
         diagnose=_diagnose,
+        shortcuts=("lookup_lib.embedding_backward", "lookup_lib.core.embedding_backward"),
     ),
     QuestionExercise(
         name="padding_grad_rows",

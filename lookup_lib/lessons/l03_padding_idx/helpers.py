@@ -78,14 +78,17 @@ def masked_mean(rows: Any, mask: Any) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (B, D)
-        ``sum_t rows[b, t] * mask[b, t] / sum_t mask[b, t]``; a sentence with no real
-        token gets zeros (instead of 0 / 0).
+        ``sum_t rows[b, t] * mask[b, t] / max(sum_t mask[b, t], 1)``: the count is clamped
+        to at least 1, like torch's ``mask.sum(1, keepdim=True).clamp(min=1)``, so a sentence
+        with no real token gets zeros (instead of 0 / 0 = nan).
 
     Examples
     --------
     >>> rows = np.array([[[2.], [4.], [9.]]])
     >>> masked_mean(rows, [[True, True, False]])
     array([[3.]])
+    >>> masked_mean(rows, [[False, False, False]])  # all padding: 0 / 1, not 0 / 0 = nan
+    array([[0.]])
     """
     rows = np.asarray(rows)
     weights = np.asarray(mask, dtype=rows.dtype)[..., None]  # (B, T, 1)

@@ -33,7 +33,8 @@ def _renorm_cases() -> list[Case]:
     return [
         Case("rows above and below max_norm", (_table(), _ints([0, 1]), 2.0)),
         Case("repeated unsorted indices", (_table(), _ints([4, 0, 4, 2, 0]), 2.0)),
-        Case("a row exactly at max_norm stays", (_table(), _ints([3, 1]), 2.0)),
+        # float64: in float32, norm + 1e-7 rounds back to 2.0, and a `>=` would go unnoticed
+        Case("a row exactly at max_norm stays", (_table().astype(np.float64), _ints([3, 1]), 2.0), exact=True),
         Case("norm_type=1", (_table(), _ints([0, 4, 1]), 3.0), {"norm_type": 1.0}),
         Case("norm_type=inf", (_table(), _ints([0, 4, 2]), 3.0), {"norm_type": np.inf}),
         Case("2-D indices", (_table(), _ints([[0, 1], [2, 1]]), 2.0)),
@@ -57,6 +58,13 @@ def _diagnose(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
         return "weight did not change: the looked-up rows with a norm above max_norm must be scaled down."
     if close(got, _reference(weight.copy(), np.arange(weight.shape[0]), max_norm, norm_type)):
         return "renormalised every row: only the rows listed in indices may change."
+    norms_all = core.row_norms(weight, norm_type)
+    at_limit = np.isin(np.arange(weight.shape[0]), rows) & (norms_all == max_norm)
+    if at_limit.any() and not np.array_equal(got[at_limit], weight[at_limit]):
+        return (
+            "a row whose norm is exactly max_norm was rescaled: only a norm *above* max_norm is rescaled "
+            "(norm > max_norm, not >=), so that row must stay exactly as it was."
+        )
     clipped = weight.copy()
     clipped[rows] = np.clip(clipped[rows], -max_norm, max_norm)
     if close(got, clipped):
@@ -93,6 +101,7 @@ EXERCISES = [
         model=renorm,
         diagnose=_diagnose,
         in_place=0,
+        shortcuts=("lookup_lib.renorm_", "lookup_lib.core.renorm_", "torch.embedding_renorm_"),
     ),
     QuestionExercise(
         name="max_norm_rows",

@@ -1,8 +1,9 @@
-"""What lesson 04 computes (no drawing here): one lookup's ``max_norm`` step, and the unit ball of a p-norm.
+"""What lesson 04 computes (no drawing here): one lookup's ``max_norm`` step, the unit ball of a p-norm, ulps.
 
 ``renorm_step`` runs :func:`lookup_lib.renorm_` on a copy and keeps both tables, which rows were looked
-up and which changed; ``unit_ball`` gives points on ``{v in R^2 : ||v||_p = 1}``. The figures in
-:mod:`~lookup_lib.lessons.l04_max_norm.figures` draw them.
+up and which changed; ``unit_ball`` gives points on ``{v in R^2 : ||v||_p = 1}``; ``ulps_apart`` counts
+the floating-point steps between two arrays (how close lookup_lib's renorm is to torch's). The figures in
+:mod:`~lookup_lib.lessons.l04_max_norm.figures` draw the first two.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from lookup_lib.checks import as_indices, from_torch
 from lookup_lib.core import renorm_, row_norms
 
-__all__ = ["RenormStep", "renorm_step", "unit_ball"]
+__all__ = ["RenormStep", "renorm_step", "ulps_apart", "unit_ball"]
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,43 @@ def unit_ball(norm_type: float, num_points: int = 401) -> np.ndarray:
     directions = np.stack([np.cos(t), np.sin(t)], axis=1)
     directions[-1] = directions[0]  # sin(2π) is not exactly 0: close the loop exactly
     return directions / row_norms(directions, norm_type)[:, None]
+
+
+_BITS = {np.dtype(np.float32): np.uint32, np.dtype(np.float64): np.uint64}
+
+
+def ulps_apart(a: Any, b: Any) -> np.ndarray:
+    """How many floating-point numbers apart ``a`` and ``b`` are, entry by entry (0 means bit for bit, or ±0).
+
+    One *ulp* (unit in the last place) is one step of the float grid: the count is the number of steps
+    from one value to the other, exact, across zero too (``+0`` and ``-0`` count as the same point).
+
+    Parameters
+    ----------
+    a, b : array_like of float32 or float64, the same dtype, broadcastable shapes
+        No NaN.
+
+    Returns
+    -------
+    numpy.ndarray of uint64, the broadcast shape
+
+    Examples
+    --------
+    >>> two = np.float32(2.0)
+    >>> ulps_apart(np.array([two, two]), np.nextafter([two, two], np.array([4, 0], np.float32)))
+    array([1, 1], dtype=uint64)
+    >>> tiny = np.float32(1e-45)  # the smallest positive float32
+    >>> ulps_apart(np.array([-tiny, -0.0], np.float32), np.array([tiny, 0.0], np.float32))
+    array([2, 0], dtype=uint64)
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype != b.dtype or a.dtype not in _BITS:
+        raise TypeError(f"ulps_apart needs two float32 or two float64 arrays, got {a.dtype} and {b.dtype}")
+    if np.isnan(a).any() or np.isnan(b).any():
+        raise ValueError("ulps_apart: NaN has no place on the float grid")
+    bits = _BITS[a.dtype]
+    sign = bits(1) << bits(8 * a.itemsize - 1)
+    ia, ib = a.view(bits).astype(np.uint64), b.view(bits).astype(np.uint64)  # raw bits
+    mag_a, mag_b = ia & ~np.uint64(sign), ib & ~np.uint64(sign)  # steps from zero
+    same_side = (ia & np.uint64(sign)) == (ib & np.uint64(sign))
+    return np.where(same_side, np.maximum(mag_a, mag_b) - np.minimum(mag_a, mag_b), mag_a + mag_b)

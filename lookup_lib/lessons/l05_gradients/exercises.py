@@ -6,6 +6,7 @@ import numpy as np
 
 from lookup_lib import core
 from lookup_lib.lessons.kit.exercise import QuestionExercise
+from lookup_lib.lessons.kit.feedback import number, whole_number
 
 
 # -- questions whose answers are computed by lookup_lib --------------------------------------------------
@@ -21,14 +22,11 @@ def _sparse_nnz_answer() -> int:
 
 
 def _rounded(value) -> float:
-    return round(float(value), 6)
+    return round(number(value), 6)
 
 
 def _count(value) -> int:
-    number = float(value)
-    if number != int(number):
-        raise ValueError("not a whole number")
-    return int(number)
+    return whole_number(value)
 
 
 EXERCISES = [

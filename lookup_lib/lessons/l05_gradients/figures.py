@@ -1,9 +1,11 @@
-"""Figures of lesson 05: the gradient of a lookup is a scatter-add.
+"""Figures of lesson 05: the gradient of a lookup is a scatter-add. They draw only.
 
 ``plot_scatter_add`` draws where each position's gradient goes: one row of ``dL/dout`` per
-position on the left, the ``(V, D)`` gradient of the table on the right, a line from each
-position to the row it was looked up from. ``plot_grad_norms`` draws each row's gradient norm
-(:func:`~lookup_lib.lessons.l05_gradients.gradients.grad_row_norms`), with and without
+position on the left, the ``(V, D)`` gradient of the table (computed by the caller, e.g. with
+:func:`lookup_lib.embedding_backward`) on the right, a line from each position to the row it was looked
+up from. ``plot_grad_norms`` draws the row norms of a
+:class:`~lookup_lib.lessons.l05_gradients.gradients.RowGradients` (computed once by
+:func:`~lookup_lib.lessons.l05_gradients.gradients.row_gradients`), with and without
 ``scale_grad_by_freq``, as a bar chart.
 
 Drawn artists carry ids tests can find: ``"flow:s->k"`` (the line from position s to row k)
@@ -22,9 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch
 
 from lookup_lib.checks import as_indices, from_torch, normalize_padding_idx
-from lookup_lib.core import embedding_backward
 from lookup_lib.lessons.kit.style import CHANGED, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
-from lookup_lib.lessons.l05_gradients.gradients import grad_row_norms
+from lookup_lib.lessons.l05_gradients.gradients import RowGradients
 
 __all__ = ["plot_grad_norms", "plot_scatter_add"]
 
@@ -41,7 +42,7 @@ _BAR_STYLE = {
 def plot_scatter_add(
     indices: Any,
     grad_output: Any,
-    num_embeddings: int,
+    grad_weight: Any,
     *,
     padding_idx: int | None = None,
     scale_grad_by_freq: bool = False,
@@ -55,12 +56,13 @@ def plot_scatter_add(
     indices : array_like of int, shape (*S)
         Flattened in row-major order; position s is the s-th index.
     grad_output : array_like, shape (*S, D)
-    num_embeddings : int
-        V.
+    grad_weight : array_like, shape (V, D)
+        The table's gradient for these indices and this ``grad_output``, computed by the caller
+        (``L.embedding_backward(grad_output, indices, V, ...)``, or torch's ``weight.grad``).
     padding_idx : int, optional
-        Positions holding it are grey and send nothing; that row's gradient is 0.
+        Positions holding it are grey and send nothing (what ``grad_weight`` was computed with).
     scale_grad_by_freq : bool, default False
-        Each row's sum is divided by its count (written next to the row).
+        Whether ``grad_weight`` was divided by the counts: written next to each row ("÷3").
     labels : sequence of str, optional
         A name for each of the V rows (e.g. the vocabulary); default ``"row k"``.
     fmt : str
@@ -74,8 +76,11 @@ def plot_scatter_add(
     idx = as_indices(indices).reshape(-1)
     grad_out = np.asarray(from_torch(grad_output))
     grad_out = grad_out.reshape(idx.size, grad_out.shape[-1])  # (N, D)
+    grad = np.asarray(from_torch(grad_weight))
+    if grad.ndim != 2 or grad.shape[1] != grad_out.shape[1]:
+        raise ValueError(f"grad_weight must have shape (V, {grad_out.shape[1]}), got {grad.shape}")
+    num_embeddings = grad.shape[0]
     pad = normalize_padding_idx(padding_idx, num_embeddings)
-    grad = embedding_backward(grad_out, idx, num_embeddings, padding_idx=pad, scale_grad_by_freq=scale_grad_by_freq)
     if max(idx.size, num_embeddings) > MAX_DRAWN_ROWS:
         raise ValueError(f"plot_scatter_add draws at most {MAX_DRAWN_ROWS} positions and rows, "
                          f"got {idx.size} positions and {num_embeddings} rows")
@@ -133,28 +138,23 @@ def _connect(fig: Figure, ax_a: Axes, xy_a: tuple[float, float], ax_b: Axes, xy_
 
 
 def plot_grad_norms(
-    indices: Any,
-    grad_output: Any,
-    num_embeddings: int,
+    rows: RowGradients,
     *,
-    padding_idx: int | None = None,
-    scale_grad_by_freq: bool | Sequence[bool] = (False, True),
+    scale_grad_by_freq: bool | Sequence[bool] | None = None,
     labels: Sequence[str] | None = None,
     ymax: float | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Bar chart of each row's gradient norm; under each row, how often it occurs in the batch.
+    """Bar chart of each row's gradient norm; under each row, how often it occurs in the indices.
 
     Parameters
     ----------
-    indices : array_like of int, shape (*S)
-    grad_output : array_like, shape (*S, D)
-    num_embeddings : int
-        V; one group of bars per row.
-    padding_idx : int, optional
-        Its label is grey and marked "(pad)"; its bars are 0.
-    scale_grad_by_freq : bool or sequence of bool, default (False, True)
-        Which settings to draw, side by side: False = the plain sum, True = divided by the count.
+    rows : RowGradients
+        From :func:`~lookup_lib.lessons.l05_gradients.gradients.row_gradients`: one group of bars per row,
+        one bar per setting it holds (False = the plain sum, True = divided by the count), side by side.
+        The padding row's label is grey and marked "(padding)"; its bars are 0.
+    scale_grad_by_freq : bool or sequence of bool, optional
+        Which of the settings ``rows`` holds to draw; default all of them.
     labels : sequence of str, optional
         A name for each row; default ``"row k"``.
     ymax : float, optional
@@ -166,12 +166,16 @@ def plot_grad_norms(
     matplotlib.figure.Figure
         One Axes; the bar of row k has the gid ``"sum:k"`` (plain sum) or ``"scaled:k"`` (÷ count).
     """
-    settings = [scale_grad_by_freq] if isinstance(scale_grad_by_freq, bool) else list(scale_grad_by_freq)
-    idx = as_indices(indices).reshape(-1)
-    grad_out = np.asarray(from_torch(grad_output))
-    grad_out = grad_out.reshape(idx.size, grad_out.shape[-1])  # (N, D)
-    pad = normalize_padding_idx(padding_idx, num_embeddings)
-    counts = np.bincount(idx, minlength=num_embeddings) if idx.size else np.zeros(num_embeddings, dtype=np.int64)
+    if scale_grad_by_freq is None:
+        settings = rows.settings
+    else:
+        wanted = [scale_grad_by_freq] if isinstance(scale_grad_by_freq, bool) else list(scale_grad_by_freq)
+        settings = [bool(s) for s in wanted]
+        missing = [s for s in settings if s not in rows.norms]
+        if missing:
+            raise ValueError(f"rows holds the settings {rows.settings}, not {missing}: compute them with row_gradients")
+    counts, pad = rows.counts, rows.padding_idx
+    num_embeddings = rows.num_embeddings
     names = list(labels) if labels is not None else [f"row {k}" for k in range(num_embeddings)]
 
     fig = new_figure(max(4.5, 0.75 * num_embeddings * max(len(settings), 1) ** 0.5 + 1.5), 3.6)
@@ -179,7 +183,7 @@ def plot_grad_norms(
     width = 0.8 / max(len(settings), 1)
     x = np.arange(num_embeddings)
     for j, scaled in enumerate(settings):
-        norms = grad_row_norms(idx, grad_out, num_embeddings, padding_idx=pad, scale_grad_by_freq=scaled)
+        norms = rows.norms[scaled]
         gid, color, legend = _BAR_STYLE[bool(scaled)]
         bars = ax.bar(x + (j - (len(settings) - 1) / 2) * width, norms, width, color=color, label=legend)
         for k, patch in enumerate(bars):
@@ -192,7 +196,7 @@ def plot_grad_norms(
     ax.set_xlim(-0.6, num_embeddings - 0.4)
     ax.set_ylim(0, (ymax if ymax else _top(ax)) * 1.12)
     ax.set_ylabel("‖dL/dW[k]‖", color=INK)
-    ax.set_xlabel("row k, and ×count: how often k occurs in the batch", color=INK)
+    ax.set_xlabel("row k, and ×count: how often k occurs in these indices", color=INK)
     ax.set_facecolor(NEUTRAL)
     ax.set_axisbelow(True)
     ax.grid(axis="y", color="white")

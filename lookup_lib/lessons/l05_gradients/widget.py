@@ -9,12 +9,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.checks import check_positive_int, check_range, normalize_padding_idx
-from lookup_lib.core import embedding_backward
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.style import INK, new_figure
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l05_gradients.figures import plot_grad_norms
-from lookup_lib.lessons.l05_gradients.gradients import grad_row_norms
+from lookup_lib.lessons.l05_gradients.gradients import row_gradients
 
 __all__ = ["GradientExplorer"]
 
@@ -93,11 +92,13 @@ class GradientExplorer(FigureWidget):
         self.error = ""
         pad = self.padding_idx if padding else None
         ones = np.ones((idx.size, self.embedding_dim), dtype=np.float32)  # dL/dout for loss = out.sum()
-        self.grad = embedding_backward(ones, idx, self.num_embeddings, padding_idx=pad,
-                                       scale_grad_by_freq=scale_grad_by_freq)
-        ymax = float(grad_row_norms(idx, ones, self.num_embeddings, padding_idx=pad).max(initial=0.0))
-        return plot_grad_norms(idx, ones, self.num_embeddings, padding_idx=pad,
-                               scale_grad_by_freq=bool(scale_grad_by_freq), labels=self.labels, ymax=ymax,
+        scaled = bool(scale_grad_by_freq)
+        # One backward per setting needed: the plain sum fixes the y axis, the chosen setting is drawn.
+        rows = row_gradients(idx, ones, self.num_embeddings, padding_idx=pad,
+                             scale_grad_by_freq=sorted({False, scaled}))
+        self.grad = rows.grads[scaled]
+        ymax = float(rows.norms[False].max(initial=0.0))
+        return plot_grad_norms(rows, scale_grad_by_freq=scaled, labels=self.labels, ymax=ymax,
                                title=f"gradient of each row for {idx.size} indices")
 
     def _read(self, text: str) -> np.ndarray:

@@ -1,7 +1,8 @@
 """What a bag saves (lesson 06): time and bytes of ``F.embedding_bag`` next to ``F.embedding`` then ``.sum(1)``.
 
-:func:`measure_bag_vs_lookup_sum` times both side by side and counts the bytes of the tensors each one
-makes; torch is imported inside the functions that use it (as in lesson 02's ``cost``), so the record
+:func:`measure_bag_vs_lookup_sum` times both side by side — the forward pass alone (under ``no_grad``), or
+forward and backward (``backward=True``) — and counts the bytes of the tensors each forward pass makes;
+torch is imported inside the functions that use it (as in lesson 02's ``cost``), so the record
 imports without torch.
 """
 
@@ -24,10 +25,13 @@ class BagCost:
     num_bags, bag_size, vocab_size, dim : int
         B bags of L indices each, into a (V, D) float32 table.
     bag_seconds, lookup_sum_seconds : float
-        Median wall-clock time of one forward call of each (no autograd).
+        Median wall-clock time of one call of each: the forward pass under ``no_grad`` or, when
+        ``backward`` is True, forward + ``.sum().backward()`` into the table's gradient.
     bag_bytes, lookup_sum_bytes : int
-        Bytes of the tensors each one makes (from the sizes of those tensors in a CPU run):
+        Bytes of the tensors each forward pass makes (from the sizes of those tensors in a CPU run):
         the bag's output (B, D) and its bookkeeping; the lookup's (B, L, D) rows and the (B, D) sum.
+    backward : bool
+        Whether the times include the backward pass.
     """
 
     num_bags: int
@@ -38,6 +42,7 @@ class BagCost:
     lookup_sum_seconds: float
     bag_bytes: int
     lookup_sum_bytes: int
+    backward: bool = False
 
     @property
     def time_ratio(self) -> float:
@@ -73,14 +78,17 @@ def measure_bag_vs_lookup_sum(
     device: str = "cpu",
     repeats: int = 10,
     seed: int = 0,
+    backward: bool = False,
 ) -> BagCost:
     """Time ``F.embedding_bag(idx, w, mode="sum")`` against ``F.embedding(idx, w).sum(dim=1)``, side by side.
 
     A float32 table (V, D) and B bags of L indices, shape (B, L), are drawn from a
     ``torch.Generator`` seeded with ``seed``. After one warm-up call of each, the two run
-    alternately ``repeats`` times (a busy moment of the machine hits both) under ``torch.no_grad()``;
-    the record keeps the median of each. The bytes come from the sizes of the tensors each one
-    makes in a CPU run, so they are the same on every machine.
+    alternately ``repeats`` times (a busy moment of the machine hits both); the record keeps the
+    median of each. By default only the forward pass is timed, under ``torch.no_grad()``; with
+    ``backward=True`` the table requires a gradient and each timed call is forward +
+    ``.sum().backward()`` (the gradient is reset before each call). The bytes are always those the
+    forward pass makes, from the sizes of its tensors in a CPU run, so they are the same on every machine.
 
     Parameters
     ----------
@@ -91,6 +99,8 @@ def measure_bag_vs_lookup_sum(
     repeats : int, default 10
         Timed calls of each (>= 1).
     seed : int, default 0
+    backward : bool, default False
+        Time forward + backward instead of the forward pass alone.
 
     Returns
     -------
@@ -106,13 +116,26 @@ def measure_bag_vs_lookup_sum(
     indices = torch.randint(0, vocab_size, (num_bags, bag_size), generator=gen)
     bag_bytes, lookup_sum_bytes = _made_bytes(weight, indices)
     weight, indices = weight.to(device), indices.to(device)
-    calls = {
+    forward = {
         "bag": lambda: F.embedding_bag(indices, weight, mode="sum"),  # (B, D), no (B, L, D) in between
         "lookup_sum": lambda: F.embedding(indices, weight).sum(dim=1),  # (B, L, D) → (B, D)
     }
+    if backward:
+        weight.requires_grad_(True)
+
+        def with_backward(call: Any) -> Any:
+            def run() -> None:
+                weight.grad = None
+                call().sum().backward()
+
+            return run
+
+        calls = {name: with_backward(call) for name, call in forward.items()}
+    else:
+        calls = forward
     synchronize = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
     times: dict[str, list[float]] = {name: [] for name in calls}
-    with torch.no_grad():
+    with torch.set_grad_enabled(backward):
         for call in calls.values():
             call()  # warm-up
         for _ in range(repeats):
@@ -123,4 +146,4 @@ def measure_bag_vs_lookup_sum(
                 synchronize()
                 times[name].append(time.perf_counter() - start)
     return BagCost(num_bags, bag_size, vocab_size, dim, statistics.median(times["bag"]),
-                   statistics.median(times["lookup_sum"]), bag_bytes, lookup_sum_bytes)
+                   statistics.median(times["lookup_sum"]), bag_bytes, lookup_sum_bytes, backward)

@@ -89,5 +89,11 @@ EXERCISES = [
         model=embedding_bag_sum,
         diagnose=_diagnose,
         explain_error=_explain_error,
+        shortcuts=(
+            "torch.nn.functional.embedding_bag",
+            "torch.embedding_bag",
+            "lookup_lib.embedding_bag",
+            "lookup_lib.bag.embedding_bag",
+        ),
     ),
 ]

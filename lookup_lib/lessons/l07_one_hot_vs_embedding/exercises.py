@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
+from lookup_lib.lessons.kit.feedback import whole_number
 from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import model_costs
 
 
@@ -62,7 +63,7 @@ EXERCISES = [
         title="Give the number of parameters of nn.Embedding(50_000, 64) as an int.",
         hint="The whole layer is one (num_embeddings, embedding_dim) table; it has no bias.",
         answer=50_000 * 64,
-        normalize=lambda value: int(value) if float(value) == int(value) else float(value),
+        normalize=whole_number,
         wrong={
             50_000: "That is the number of rows; each row holds embedding_dim numbers.",
             64: "That is the length of one row; there is one row per category.",
@@ -76,7 +77,7 @@ EXERCISES = [
         title="Give the bytes of a float32 one-hot batch (256 ids, N = 100,000) as an int.",
         hint="The batch is a (256, N) float32 matrix; a float32 takes 4 bytes.",
         answer=256 * 100_000 * 4,
-        normalize=lambda value: int(value) if float(value) == int(value) else float(value),
+        normalize=whole_number,
         wrong={
             256 * 100_000: "That counts the entries; each float32 entry takes 4 bytes.",
             256 * 8: "That is the batch as int64 indices — the point of an embedding. The one-hot batch is far larger.",

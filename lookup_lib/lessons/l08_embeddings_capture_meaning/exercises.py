@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
-from lookup_lib.lessons.kit.feedback import close
+from lookup_lib.lessons.kit.feedback import close, mismatch, whole_number
 
 
 # -- model solutions (what solution() shows) ------------------------------------------------------
@@ -71,6 +71,24 @@ def _nearest_reference(vectors, i, k) -> np.ndarray:
     return reference(vectors, i, k)[0]
 
 
+def _compare_nearest(case: Case, got: np.ndarray, expected: np.ndarray) -> list[str]:
+    """Right when the rows' cosines are the k largest, in order: rows that tie exactly may come in any
+    order, and any of them may fill the k-th place (argsort, heapq.nlargest and torch.topk all differ there)."""
+    vectors, i, k = case.args
+    lines = mismatch(expected, got)
+    if not lines or got.shape != expected.shape or got.dtype.kind not in "iu":
+        return lines
+    rows = got.astype(np.int64).tolist()
+    v = np.asarray(vectors, dtype=np.float64)
+    if len(set(rows)) != len(rows) or i in rows or not all(0 <= r < len(v) for r in rows):
+        return lines
+    unit = v / np.linalg.norm(v, axis=1, keepdims=True)
+    sims = unit @ unit[i]
+    if np.allclose(sims[rows], sims[expected.astype(np.int64)], rtol=0, atol=1e-12):
+        return []
+    return lines
+
+
 def _diagnose_nearest(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
     vectors, i, k = case.args
     if i in got.tolist():
@@ -112,13 +130,14 @@ EXERCISES = [
         reference=_nearest_reference,
         model=nearest,
         diagnose=_diagnose_nearest,
+        compare=_compare_nearest,
     ),
     QuestionExercise(
         name="skipgram_pair_count",
         title="How many (center, context) pairs does a sentence of 5 words give with window=2? Answer an int.",
         hint="Count the pairs of words 1 apart and 2 apart in the sentence; each gives two pairs (both directions).",
         answer=14,
-        normalize=int,
+        normalize=whole_number,
         wrong={
             7: "Each pair of nearby words gives two (center, context) pairs: each word is the center once.",
             20: "Near the ends of the sentence there are fewer than 2 words on one side.",
