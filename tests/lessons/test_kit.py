@@ -51,3 +51,36 @@ def test_draw_table_truncates_long_tables():
     draw_table(ax, np.zeros((30, 2)), max_rows=5)
     assert any("25 more rows" in t.get_text() for t in ax.texts)
     assert to_png(fig).startswith(b"\x89PNG")
+
+
+# -- kit.corpus: the King James text from Debian's bible-kjv ----------------------------------------------
+KJV_SHA256 = "f8e1b312f5384b263a2021ae6db370d18b7b6a61c11735f9a83f85cf17d355a0"
+
+
+def test_the_kjv_is_every_verse_in_order_and_the_same_text_everywhere():
+    import hashlib
+    import shutil
+
+    from lookup_lib.lessons.kit.corpus import load_kjv
+
+    if shutil.which("bible") is None:
+        pytest.skip("Debian's bible-kjv is not installed (.ci/run installs it)")
+    verses = load_kjv()
+    assert len(verses) == 31102 and len({v.book for v in verses}) == 66
+    assert (verses[0].book, verses[0].chapter, verses[0].number) == ("Genesis", 1, 1)
+    assert (verses[-1].book, verses[-1].chapter, verses[-1].number) == ("Revelation", 22, 21)
+    assert hashlib.sha256("\n".join(v.text for v in verses).encode()).hexdigest() == KJV_SHA256
+
+
+def test_without_the_package_the_loader_says_what_to_install(monkeypatch):
+    import shutil
+
+    from lookup_lib.lessons.kit import corpus
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    corpus.load_kjv.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="apt-get install bible-kjv"):
+            corpus.load_kjv()
+    finally:
+        corpus.load_kjv.cache_clear()
