@@ -105,7 +105,7 @@ def list_exercises() -> list[str]:
     Examples
     --------
     >>> list_exercises()[:3]
-    ['lookup', 'predict_shape', 'one_hot']
+    ['lookup', 'num_embeddings_for', 'predict_shape']
     """
     return list(exercises())
 

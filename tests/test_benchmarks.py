@@ -131,3 +131,44 @@ def test_format_cell(value, text: str) -> None:
 def test_unknown_section_is_refused() -> None:
     with pytest.raises(SystemExit):
         bench.parse_args(["--only", "forward,nope"])
+
+
+# -- benchmarks/interactive.py: its pure parts (the browser run itself is not a test) ----------------------
+from benchmarks import interactive as inter  # noqa: E402
+
+
+def test_interactive_percentile_and_summary_in_ms() -> None:
+    assert inter.percentile([1, 2, 3, 4, 5], 50) == 3 and inter.percentile([1, 2, 3, 4, 5], 90) == pytest.approx(4.6)
+    s = inter.summary_ms([0.1, 0.2, 0.3])
+    assert s == {"median_ms": 200.0, "p90_ms": 280.0, "max_ms": 300.0, "n": 3}
+    with pytest.raises(ValueError):
+        inter.percentile([], 50)
+
+
+def test_interactive_plans_cover_the_lessons_and_name_real_controls() -> None:
+    names = inter.lessons()
+    assert names[:9] == sorted(names[:9]) and "01_lookup_table.ipynb" in names
+    assert inter.lessons(["04"]) == ["04_max_norm.ipynb"]
+    for plan in inter.PLANS:
+        assert plan.notebook in names, plan.notebook
+        assert {c.control for c in plan.changes} <= set(plan.controls)
+        assert {c.kind for c in plan.changes} <= {"text", "toggle", "dropdown", "checkbox", "slider"}
+        assert len(inter.cycle(plan, 11)) == 11 and inter.cycle(plan, 11)[0] == plan.changes[0]
+        compile(inter.kernel_snippet(plan, 3), "<snippet>", "exec")
+
+
+def test_interactive_markdown_has_a_row_per_lesson_and_says_the_load() -> None:
+    report = {
+        "machine_before": {"cpu": "X", "cpu_count": 2, "python": "3.11", "load_average": [1.0, 2.0, 3.0]},
+        "machine_after": {"load_average": [1.5, 2.0, 3.0]}, "command": "cmd", "changes": 3,
+        "lessons": {"00_setup_check.ipynb": {"widget": None, "run_all_s": 2.0, "kernel_start_s": 0.5},
+                    "01_lookup_table.ipynb": {"widget": "LookupExplorer", "run_all_s": 4.0,
+                                              "kernel_render": inter.summary_ms([0.05, 0.06]),
+                                              "browser": {**inter.summary_ms([0.1, 0.12]), "png_px": [10, 20],
+                                                          "shown_px": [10, 20], "no_new_picture": 1}}},
+        "suite": {"seconds": None, "source": "skipped"},
+    }
+    md = inter.to_markdown(report)
+    assert "[1.0, 2.0, 3.0]" in md and "| 01_lookup_table.ipynb | LookupExplorer | 110 ms |" in md
+    assert "| 00_setup_check.ipynb | — |" in md and "10×20 (10×20)" in md
+    assert "not measured" in md and "1 change(s) drew no new picture" in md

@@ -352,3 +352,106 @@ def test_committed_teacher_notebooks_are_stamped():
         pytest.skip("notebooks/student/ is empty")
     stale = [path.name for path in make_student.stamp_files()]
     assert stale == [], "run `python tools/make_student.py` to stamp the nbgrader metadata"
+
+
+# ---------------------------------------------------------------------------------------------
+# Written answers, graded by hand: <!-- written answer: GRADE_ID, POINTS points --> markdown cells
+# ---------------------------------------------------------------------------------------------
+
+WRITTEN = (
+    "<!-- written answer: cost_growth, 3 points -->\n"
+    "**Your answer** (prediction, measurement, explanation):\n"
+    "\n"
+    "### BEGIN SOLUTION\n"
+    "*Model answer.* The product grows with V.\n"
+    "\n"
+    "Rubric (3 points):\n"
+    "- 1 point for a prediction written before running;\n"
+    "### END SOLUTION\n"
+    "\n"
+    "(kept: after the region)"
+)
+
+
+def _written_notebook(source: str = WRITTEN) -> dict:
+    nb = teacher_notebook()
+    cell = nbformat.v4.new_markdown_cell(source)
+    cell["id"] = "written"
+    nb["cells"].insert(6, json.loads(json.dumps(cell)))  # after the question's check cell, no check cell after it
+    return nb
+
+
+def test_a_written_answer_is_stamped_as_a_manually_graded_cell():
+    stamped = make_student.stamp_notebook(_written_notebook(), "02_x.ipynb")
+    assert stamped["cells"][6]["metadata"]["nbgrader"] == {
+        "grade": True,
+        "grade_id": "cost_growth",
+        "locked": False,
+        "points": 3,
+        "schema_version": 3,
+        "solution": True,
+    }
+    assert stamped["cells"][0]["metadata"].get("nbgrader") is None  # markers without the comment: not an answer
+    assert make_student.stamp_notebook(stamped) == stamped  # idempotent
+
+
+def test_the_student_version_of_a_written_answer_keeps_the_question_and_stubs_the_region():
+    student = make_student.student_notebook(make_student.stamp_notebook(_written_notebook()))
+    assert "".join(student["cells"][6]["source"]) == (
+        "<!-- written answer: cost_growth, 3 points -->\n"
+        "**Your answer** (prediction, measurement, explanation):\n"
+        "\n"
+        "YOUR ANSWER HERE\n"
+        "\n"
+        "(kept: after the region)"
+    )
+    assert student["cells"][0] == teacher_notebook()["cells"][0]  # an ordinary markdown cell is left alone
+
+
+def test_the_student_stub_of_a_written_answer_is_what_nbgraders_clear_solutions_writes():
+    from nbgrader.preprocessors import ClearSolutions
+
+    cell = nbformat.v4.new_markdown_cell(WRITTEN)
+    ClearSolutions()._replace_solution_region(cell, "python")
+    assert make_student.student_markdown(WRITTEN) == cell.source
+
+
+@pytest.mark.parametrize(
+    ("first_line", "expected"),
+    [
+        ("<!-- written answer: cost_growth, 3 points -->", ("cost_growth", 3)),
+        ("<!--written answer: padding-drift,1 point-->", ("padding-drift", 1)),
+        ("<!-- a comment -->", None),
+        ("**Your answer**", None),
+    ],
+)
+def test_the_written_answer_comment_is_recognised_on_the_first_line_only(first_line, expected):
+    assert make_student.written_answer(f"{first_line}\n### BEGIN SOLUTION\nx\n### END SOLUTION") == expected
+    assert make_student.written_answer(f"intro\n{first_line}") is None
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("<!-- written answer: a, 1 points -->\nno region", "needs its model answer and rubric between"),
+        ("<!-- written answer: a, 1 points -->\n### BEGIN SOLUTION\nanswer", "has no matching `### END SOLUTION`"),
+        ("<!-- written answer: a, 1 points -->\nanswer\n### END SOLUTION", "line 3: `### END SOLUTION` without"),
+    ],
+)
+def test_a_malformed_written_answer_is_an_error_naming_the_cell(source, message):
+    with pytest.raises(make_student.SolutionMarkerError, match="02_x.ipynb, cell 7") as info:
+        make_student.stamp_notebook(_written_notebook(source), "02_x.ipynb")
+    assert message in str(info.value)
+
+
+def test_nbgraders_generate_assignment_stub_equals_make_students_for_a_written_answer():
+    from tools.nbgrader_course import StudentStubs
+
+    teacher = _written_notebook()
+    teacher["cells"][0]["source"] = "# Exercises"  # nbgrader refuses solution markers outside a solution cell
+    stamped = make_student.stamp_notebook(teacher)
+    nb = nbformat.reads(make_student.dumps(stamped), as_version=4)  # as nbgrader reads it: sources as strings
+    released, _ = StudentStubs().preprocess(nb, {})
+    ours = make_student.student_notebook(stamped)
+    assert released.cells[6].source == "".join(ours["cells"][6]["source"])
+    assert released.cells[2].source == "".join(ours["cells"][2]["source"])  # code stubs unchanged

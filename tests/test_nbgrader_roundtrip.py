@@ -1,8 +1,9 @@
 """The nbgrader round trip, for real: stamp two lessons, generate the release, autograde three submissions.
 
-The teacher notebooks score full marks, the untouched release zero, and a submission with one wrong answer
-loses exactly that answer's points. The release equals make_student's student version but for nbgrader's
-metadata. Lessons 01 and 07 are the cheap ones (about 80 s in all: nbgrader runs each notebook once per student).
+The teacher notebooks score full marks on every automatically graded cell, the untouched release zero, and a
+submission with one wrong answer loses exactly that answer's points; the written answer (lesson 02's
+``cost_growth``) is left for a person to grade. The release equals make_student's student version but for
+nbgrader's metadata. Lessons 01 and 02 are cheap ones (nbgrader runs each notebook once per student).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ pytest.importorskip("nbgrader")
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # nbgrader shells out to `alembic`: the venv's bin must be on PATH
-LESSONS = ["01_lookup_table.ipynb", "07_one_hot_vs_embedding.ipynb"]
+LESSONS = ["01_lookup_table.ipynb", "02_one_hot_matmul.ipynb"]
 WRONG = "def lookup(indices, weight):\n    return np.asarray(weight)[np.asarray(indices) - 1]  # off by one\n"
 
 
@@ -61,7 +62,7 @@ def course(tmp_path_factory) -> Path:
             sys.executable,
             str(ROOT / "tools" / "nbgrader_course.py"),
             str(course),
-            "ps1=01,07",
+            "ps1=01,02",
             "--teacher-dir",
             str(teacher),
         ],
@@ -85,34 +86,53 @@ def course(tmp_path_factory) -> Path:
     return course
 
 
-def _scores(course: Path, student: str) -> dict[str, float]:
+WRITTEN = {"cost_growth": 3}  # written answers: grade id → points, graded by hand
+AUTOGRADED = {
+    "lookup": 2,
+    "predict_shape": 1,
+    "num_embeddings_for": 2,
+    "one_hot": 2,
+    "one_hot_matmul": 2,
+    "onehot_cost": 1,
+}
+
+
+def _grades(course: Path, student: str) -> dict[str, tuple[float | None, float, bool, float]]:
+    """grade id → (auto score, score, needs manual grading, max score)."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         return {
-            grade.name: grade.score
+            grade.name: (grade.auto_score, grade.score, grade.needs_manual_grade, grade.max_score)
             for name in LESSONS
             for grade in gb.find_submission_notebook(name.removesuffix(".ipynb"), "ps1", student).grades
         }
 
 
+def _scores(course: Path, student: str) -> dict[str, float]:
+    return {name: score for name, (_, score, _, _) in _grades(course, student).items() if name not in WRITTEN}
+
+
 @pytest.mark.slow
 def test_the_teacher_notebooks_score_full_marks(course):
-    scores = _scores(course, "full")
-    assert scores == {
-        "lookup": 2,
-        "predict_shape": 1,
-        "embedding_params": 1,
-        "onehot_batch_bytes": 1,
-        "model_params": 2,
-        "choose_encoding": 1,
-    }
+    assert _scores(course, "full") == AUTOGRADED
+
+
+@pytest.mark.slow
+def test_a_written_answer_waits_for_a_person(course):
+    """An answered written cell needs manual grading: no automatic score, 0 until graded, out of its points."""
+    grades = _grades(course, "full")
+    for name, points in WRITTEN.items():
+        assert grades[name] == (None, 0, True, points)
 
 
 @pytest.mark.slow
 def test_the_untouched_release_scores_zero(course):
     scores = _scores(course, "zero")
-    assert len(scores) == 6 and set(scores.values()) == {0}
+    assert set(scores) == set(AUTOGRADED) and set(scores.values()) == {0}
+    grades = _grades(course, "zero")
+    for name, points in WRITTEN.items():  # left as released ("YOUR ANSWER HERE"): 0 automatically, nothing to grade
+        assert grades[name] == (0, 0, False, points)
 
 
 @pytest.mark.slow

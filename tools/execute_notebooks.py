@@ -36,8 +36,32 @@ def execute(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nbformat.write(nb, path)
     return seconds
+
+
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks into one output.
+
+    How a cell's printed text is split into chunks depends on timing (a busy machine flushes more
+    often); the text is the same. Storing one chunk keeps re-executions' diffs to real changes.
+    """
+    merged: list = []
+    for out in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == out.get("name")
+        ):
+            previous["text"] = previous["text"] + out["text"]
+        else:
+            merged.append(out)
+    return merged
 
 
 def main(argv: list[str]) -> int:

@@ -12,6 +12,12 @@ the solution cell ``{"solution": true, "grade_id": "<name>_answer"}``, the check
 (``check_property_test(test_x, bug="...")``) print and return a bool, so a hidden test cell (id
 ``grade-<test_x>``, calling ``grade_property_test``) is added after each one and stamped instead.
 
+Written answers, graded by hand (nbgrader's "manually graded answer" cells), are markdown cells whose
+first line is ``<!-- written answer: GRADE_ID, POINTS points -->`` and which hold the model answer and
+its rubric between a line ``### BEGIN SOLUTION`` and a line ``### END SOLUTION`` (the question itself
+goes before, outside the region). They are stamped ``{"solution": true, "grade": true, "grade_id":
+GRADE_ID, "points": POINTS, "locked": false}`` and need no check cell after them.
+
 Each lesson is written once, as the teacher notebook ``notebooks/NN_*.ipynb``, with the
 solutions between nbgrader's markers ``### BEGIN SOLUTION`` and ``### END SOLUTION``.
 In the student version:
@@ -23,6 +29,8 @@ In the student version:
 - every code cell's outputs are cleared and its execution count set to None, and the
   notebook's saved widget state is dropped (it is output too);
 - hidden tests (``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS``) are removed, as nbgrader does;
+- in a written-answer markdown cell the solution region (markers, model answer, rubric) becomes
+  ``YOUR ANSWER HERE``, nbgrader's text stub; the comment line and the question stay;
 - everything else stays identical. Running the script twice writes identical files.
 
 ``tools/nbgrader_course.py`` makes nbgrader's ``generate_assignment`` write the same stubs (it calls
@@ -51,6 +59,10 @@ BEGIN_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\s*$")
 END_HIDDEN = re.compile(r"^[ \t]*### END HIDDEN TESTS\s*$")
 STUB = 'raise NotImplementedError("Your code here")'
 ANSWER = "{name} = None  # YOUR ANSWER HERE"
+TEXT_STUB = "YOUR ANSWER HERE"  # nbgrader's ClearSolutions.text_stub
+WRITTEN_ANSWER = re.compile(  # the first line of a written answer: <!-- written answer: cost_growth, 3 points -->
+    r"^<!--\s*written answer:\s*(?P<grade_id>[A-Za-z0-9_-]+)\s*,\s*(?P<points>\d+)\s*points?\s*-->\s*$"
+)
 
 
 class SolutionMarkerError(ValueError):
@@ -142,6 +154,46 @@ def student_source(source: str, where: str = "cell", hidden_tests: bool = False)
     return text if hidden_tests else without_hidden_tests(text, where)
 
 
+def written_answer(source: str) -> tuple[str, int] | None:
+    """(grade id, points) of a written-answer markdown cell (its first line is the comment), else None."""
+    found = WRITTEN_ANSWER.match(source.split("\n", 1)[0])
+    return (found["grade_id"], int(found["points"])) if found else None
+
+
+def student_markdown(source: str, where: str = "cell") -> str:
+    """A written answer's source with its solution region replaced by ``YOUR ANSWER HERE``, as ClearSolutions does.
+
+    Raises
+    ------
+    SolutionMarkerError
+        When the region is missing, unpaired or nested, naming ``where`` and the line.
+    """
+    lines = source.split("\n")
+    out: list[str] = []
+    inside = False
+    found = False
+    for number, line in enumerate(lines, start=1):
+        if BEGIN.match(line):
+            if inside:
+                raise SolutionMarkerError(f"{where}, line {number}: nested `### BEGIN SOLUTION`")
+            inside = found = True
+            out.append(BEGIN.match(line).group("indent") + TEXT_STUB)
+        elif END.match(line):
+            if not inside:
+                raise SolutionMarkerError(f"{where}, line {number}: `### END SOLUTION` without a `### BEGIN SOLUTION`")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise SolutionMarkerError(f"{where}: `### BEGIN SOLUTION` has no matching `### END SOLUTION`")
+    if not found:
+        raise SolutionMarkerError(
+            f"{where}: a written answer needs its model answer and rubric between `### BEGIN SOLUTION` "
+            "and `### END SOLUTION`"
+        )
+    return "\n".join(out)
+
+
 # -- nbgrader metadata -------------------------------------------------------------------------------
 CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](?P<name>\w+)["']""", re.MULTILINE)
 PROPERTY_CHECK = re.compile(
@@ -170,6 +222,13 @@ def nbgrader_cell(grade_id: str, *, solution: bool = False, points: int | None =
     return meta
 
 
+def written_answer_cell(grade_id: str, points: int) -> dict[str, Any]:
+    """nbgrader's metadata of a manually graded answer: a solution cell that is also graded, not locked."""
+    meta = nbgrader_cell(grade_id, solution=True, points=points)
+    meta["locked"] = False  # the student writes in it
+    return meta
+
+
 def _code_cell(cell_id: str, source: str) -> dict[str, Any]:
     return {
         "cell_type": "code",
@@ -195,6 +254,10 @@ def stamp_notebook(teacher: dict[str, Any], name: str = "notebook") -> dict[str,
     while number < len(cells):
         cell = cells[number]
         number += 1
+        if cell.get("cell_type") == "markdown" and (written := written_answer(_text(cell.get("source", "")))):
+            student_markdown(_text(cell["source"]), f"{name}, cell {number}")  # the region must be well formed
+            cell.setdefault("metadata", {})["nbgrader"] = written_answer_cell(*written)
+            continue
         if cell.get("cell_type") != "code" or not any(BEGIN.match(x) for x in _text(cell["source"]).split("\n")):
             continue
         where = f"{name}, cell {number}"
@@ -251,6 +314,8 @@ def student_notebook(teacher: dict[str, Any], name: str = "notebook") -> dict[st
     nb = copy.deepcopy(teacher)
     nb.get("metadata", {}).pop("widgets", None)  # saved widget state: output, and different on every run
     for number, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") == "markdown" and written_answer(_text(cell.get("source", ""))):
+            cell["source"] = _lines(student_markdown(_text(cell["source"]), f"{name}, cell {number}"))
         if cell.get("cell_type") != "code":
             continue
         cell["source"] = _lines(student_source(_text(cell.get("source", "")), f"{name}, cell {number}"))

@@ -19,6 +19,9 @@ The config
   (``raise NotImplementedError("Your code here")`` inside a function, ``name = None  # YOUR ANSWER HERE``
   for a top-level answer, so that "Run All" reaches every check) and drops the saved widget state.
   nbgrader's single ``code_stub`` would put a bare ``raise`` at top level and stop "Run All" at the first question.
+  A written answer (a markdown cell starting ``<!-- written answer: GRADE_ID, POINTS points -->``) gets
+  make_student's text stub, ``YOUR ANSWER HERE`` in place of the model answer and rubric, as ClearSolutions
+  writes it; ``nbgrader autograde`` leaves it for a person to grade (``nbgrader formgrader``).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools.make_student import PATTERN, TEACHER_DIR, student_source  # noqa: E402
+from tools.make_student import PATTERN, TEACHER_DIR, student_markdown, student_source, written_answer  # noqa: E402
 
 CONFIG = '''"""nbgrader configuration of the lookup_lib lessons (written by tools/nbgrader_course.py)."""
 
@@ -67,6 +70,11 @@ class StudentStubs(ClearSolutions):
     """ClearSolutions writing the stubs of tools/make_student.py, hidden tests kept (ClearHiddenTests comes later)."""
 
     def _replace_solution_region(self, cell: Any, language: str) -> bool:
+        if cell.cell_type == "markdown" and written_answer(cell.source):
+            stubbed = student_markdown(cell.source, "cell")
+            replaced = stubbed != cell.source
+            cell.source = stubbed
+            return replaced
         if cell.cell_type != "code":
             return super()._replace_solution_region(cell, language)
         stubbed = student_source(cell.source, "cell", hidden_tests=True)

@@ -246,8 +246,11 @@ def test_correct_implementations_pass(name, answer, capsys):
 
 
 def test_every_function_exercise_has_at_least_three_correct_answers_tested():
-    assert sorted(FUNCTIONS) == sorted(CORRECT)
-    assert all(len(answers) >= 3 for answers in CORRECT.values())
+    # lessons 10 and 11 keep their catalogues beside their own tests
+    from tests.lessons.test_l11_tables_too_big_for_one_machine import CORRECT_L11
+
+    assert sorted(FUNCTIONS) == sorted({**CORRECT, **CORRECT_L11})
+    assert all(len(answers) >= 3 for answers in {**CORRECT, **CORRECT_L11}.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,3 +663,371 @@ def test_hint_and_solution_of_an_unknown_name_do_not_raise(capsys):
     hint("nope")
     solution("nope")
     assert capsys.readouterr().out.count("There is no exercise called 'nope'.") == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 14, lessons 01-04: the harder exercises (debugging, transfer). One block, its own tests,
+# so that other lessons' entries can be added above without touching it.
+# ---------------------------------------------------------------------------------------------
+
+
+def table_size_sorted(vocab):
+    return sorted(vocab.values())[-1] + 1
+
+
+def table_size_numpy(vocab):
+    return int(np.max(np.fromiter(vocab.values(), dtype=np.int64))) + 1
+
+
+def table_size_torch(vocab):
+    return int(torch.tensor(list(vocab.values())).max()) + 1
+
+
+def masked_max_loop(rows, mask):
+    rows, mask = np.asarray(rows, dtype=np.float64), np.asarray(mask, dtype=bool)
+    out = np.zeros((rows.shape[0], rows.shape[2]))
+    for b in range(rows.shape[0]):
+        if mask[b].any():
+            out[b] = rows[b][mask[b]].max(axis=0)
+    return out
+
+
+def masked_max_torch(rows, mask):
+    rows, mask = torch.as_tensor(rows), torch.as_tensor(mask)[..., None]
+    pooled = rows.masked_fill(~mask, float("-inf")).amax(dim=1)
+    return torch.where(mask.any(dim=1), pooled, torch.zeros(()))
+
+
+def masked_max_nan_to_num(rows, mask):
+    pooled = np.where(np.asarray(mask)[..., None], rows, -np.inf).max(axis=1)
+    return np.where(np.isneginf(pooled), 0.0, pooled)  # an all-padding sentence: -inf everywhere, made 0
+
+
+def _penalised(weight, indices, max_norm, *, penalty_of, order="penalty first", keep_max_norm=True):
+    """The exercise's loss, with the penalty computed from ``penalty_of(emb.weight)``, before or after the lookup."""
+    emb = torch.nn.Embedding.from_pretrained(
+        torch.tensor(weight), freeze=False, max_norm=max_norm if keep_max_norm else None
+    )
+    if order == "penalty first":
+        penalty = penalty_of(emb.weight)
+        out = emb(torch.as_tensor(indices))
+    else:
+        out = emb(torch.as_tensor(indices))
+        penalty = penalty_of(emb.weight)
+    ((out - 1) ** 2).sum().add(penalty).backward()
+    return emb.weight.grad
+
+
+def penalised_lookup_first(weight, indices, max_norm):
+    return _penalised(weight, indices, max_norm, penalty_of=lambda w: 0.1 * w.pow(2).sum(), order="lookup first")
+
+
+def penalised_renorm_outside_autograd(weight, indices, max_norm):
+    table = torch.tensor(weight, requires_grad=True)
+    with torch.no_grad():  # the rescaling max_norm does, done first, where autograd does not record it
+        torch.embedding_renorm_(table, torch.as_tensor(indices).reshape(-1), max_norm, 2.0)
+    out = torch.nn.functional.embedding(torch.as_tensor(indices), table)
+    (((out - 1) ** 2).sum() + 0.1 * (table**2).sum()).backward()
+    return table.grad
+
+
+def penalised_numpy(weight, indices, max_norm):
+    before = np.asarray(weight, dtype=np.float64)
+    after = lookup_lib.renorm_(np.array(weight), indices, max_norm).astype(np.float64)
+    grad_out = 2 * (after[np.asarray(indices)] - 1)  # d/d(out) of Σ(out − 1)²
+    return lookup_lib.embedding_backward(grad_out, indices, before.shape[0]) + 0.2 * before
+
+
+HARDER_CORRECT = {
+    "num_embeddings_for": [model("num_embeddings_for"), table_size_sorted, table_size_numpy, table_size_torch],
+    "masked_max": [model("masked_max"), masked_max_loop, masked_max_torch, masked_max_nan_to_num],
+    "penalised_grad": [
+        model("penalised_grad"),
+        penalised_lookup_first,
+        penalised_renorm_outside_autograd,
+        penalised_numpy,
+    ],
+}
+CORRECT.update(HARDER_CORRECT)  # for test_every_function_exercise_has_at_least_three_correct_answers_tested
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"),
+    [(name, answer) for name, answers in HARDER_CORRECT.items() for answer in answers],
+    ids=lambda value: getattr(value, "__name__", str(value)),
+)
+def test_harder_exercises_accept_correct_implementations(name, answer, capsys):
+    assert check(name, answer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"✓ {name}: all ") and "cases pass" in out and out.count("\n") == 1
+
+
+def _buggy_penalised(weight, indices, max_norm):
+    return _penalised(weight, indices, max_norm, penalty_of=lambda w: 0.1 * w.pow(2).sum())
+
+
+def _masked_mean(rows, mask):
+    from lookup_lib.lessons.l03_padding_idx import masked_mean
+
+    return masked_mean(rows, mask)
+
+
+def _masked_max_zeroed(rows, mask):
+    return (np.asarray(rows) * np.asarray(mask)[..., None]).max(axis=1)
+
+
+def _penalised_shared_memory(weight, indices, max_norm):
+    emb = torch.nn.Embedding.from_pretrained(torch.from_numpy(weight), freeze=False, max_norm=max_norm)  # shares weight
+    out = emb(torch.as_tensor(indices))
+    (((out - 1) ** 2).sum() + 0.1 * emb.weight.pow(2).sum()).backward()
+    return emb.weight.grad
+
+
+HARDER_WRONG = [
+    # num_embeddings_for (lesson 01, debugging)
+    ("num_embeddings_for", lambda vocab: max(vocab.values()), "off by one"),
+    ("num_embeddings_for", len, "counting the tokens misses the gaps"),
+    ("num_embeddings_for", lambda vocab: list(vocab.values())[-1] + 1, "the last token added"),
+    ("num_embeddings_for", lambda vocab: float(max(vocab.values()) + 1), "return an int"),
+    ("num_embeddings_for", lambda vocab: max(v for w, v in vocab.items() if w[0] != "<") + 1, "special tokens"),
+    # masked_max (lesson 03, transfer)
+    ("masked_max", lambda rows, mask: np.asarray(rows).max(axis=1), "took part in the max"),
+    ("masked_max", _masked_max_zeroed, "0 beats negative entries"),
+    ("masked_max", lambda r, m: np.where(np.asarray(m)[..., None], r, -np.inf).max(axis=1), "gave -inf or NaN"),
+    ("masked_max", _masked_mean, "that is the masked mean"),
+    ("masked_max", lambda r, m: np.where(np.asarray(m), np.asarray(r).max(axis=2), 0), "one vector per sentence"),
+    # penalised_grad (lesson 04, debugging)
+    ("penalised_grad", _buggy_penalised, "that is the error to fix"),
+    (
+        "penalised_grad",
+        lambda w, i, m: _penalised(w, i, m, penalty_of=lambda t: 0.1 * t.detach().pow(2).sum()),
+        "the penalty's gradient is missing",
+    ),
+    (
+        "penalised_grad",
+        lambda w, i, m: _penalised(w, i, m, penalty_of=lambda t: 0.1 * t.pow(2).sum(), keep_max_norm=False),
+        "the looked-up rows were not rescaled",
+    ),
+    ("penalised_grad", lambda w, i, m: 0.2 * torch.tensor(w), "only the penalty's gradient"),
+    ("penalised_grad", _penalised_shared_memory, "changed its input `weight`"),
+]
+
+
+@pytest.mark.parametrize(("name", "answer", "phrase"), HARDER_WRONG, ids=[f"{n}-{p[:30]}" for n, _, p in HARDER_WRONG])
+def test_harder_exercises_reject_wrong_answers_naming_the_mistake(name, answer, phrase, capsys):
+    assert not check(name, answer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"✗ {name}: ") and "First failure — " in out
+    assert phrase in out, out
+    assert f'Stuck? hint("{name}")' in out
+    with pytest.raises(AssertionError):
+        grade(name, answer)
+
+
+def test_penalised_grad_accepts_either_fix_and_they_differ():
+    """Penalising the table before the lookup (clone) or after it (lookup first) are both right, and not equal."""
+    weight = np.array([[3, 4], [0.3, 0.4], [6, 8]], dtype=np.float32)
+    clone_fix = model("penalised_grad")(weight, np.array([0, 1]), 2.0)
+    order_fix = penalised_lookup_first(weight, np.array([0, 1]), 2.0)
+    assert not torch.allclose(clone_fix, order_fix)  # row 0 is penalised as [3, 4] or as [1.2, 1.6]
+    assert torch.allclose(clone_fix[1:], order_fix[1:])
+
+
+def test_the_lessons_buggy_code_fails_the_way_the_exercise_says():
+    """Lesson 04's penalised_grad_buggy raises the in-place error; lesson 01's build_table crashes on a real id."""
+    weight = np.array([[3, 4], [0.3, 0.4]], dtype=np.float32)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        _buggy_penalised(weight, np.array([0, 1]), 1.0)
+    vocab = {"<pad>": 0, "<unk>": 1, "the": 2, "cat": 3, "sat": 4, "on": 5, "mat": 6, "dog": 7}
+    seed_rule = max(vocab[w] for w in "the cat sat on the mat".split()) + 1
+    assert seed_rule == 7 < vocab["dog"] + 1 == model("num_embeddings_for")(vocab) == 8
+
+
+# ---------------------------------------------------------------------------------------------
+# Lessons 05-08, the harder exercises (issue 14): fit_rows (debugging), padded_mean (transfer)
+# ---------------------------------------------------------------------------------------------
+
+
+def _fit_loop(weight, indices, targets, steps, lr, *, sparse, optimizer, scale=False, zero_grad=True, clip=False):
+    """The loop of lesson 05's fit_rows with its options: which of them run, and what they compute."""
+    layer = torch.nn.Embedding.from_pretrained(
+        torch.tensor(weight), freeze=False, sparse=sparse, scale_grad_by_freq=scale
+    )
+    opt = optimizer(layer.parameters(), lr=lr)
+    indices, targets = torch.as_tensor(indices), torch.as_tensor(targets)
+    for _ in range(steps):
+        if zero_grad:
+            opt.zero_grad()
+        (layer(indices) - targets).pow(2).sum().backward()
+        if clip:
+            torch.nn.utils.clip_grad_norm_(layer.parameters(), max_norm=100.0)
+        opt.step()
+    return layer.weight.detach()
+
+
+def fit_dense_adam(weight, indices, targets, steps=20, lr=0.1):
+    return _fit_loop(weight, indices, targets, steps, lr, sparse=False, optimizer=torch.optim.Adam)
+
+
+def fit_dense_keeping_scale_and_clip(weight, indices, targets, steps=20, lr=0.1):
+    """The smallest fix: a dense layer, so scale_grad_by_freq and clipping work (under Adam the scale cancels)."""
+    return _fit_loop(
+        weight, indices, targets, steps, lr, sparse=False, optimizer=torch.optim.Adam, scale=True, clip=True
+    )
+
+
+def fit_adam_by_hand(weight, indices, targets, steps=20, lr=0.1):
+    table = np.array(weight, dtype=np.float32)
+    flat = np.asarray(indices).reshape(-1)
+    target = np.asarray(targets, dtype=np.float32).reshape(flat.size, -1)
+    m, v = np.zeros_like(table), np.zeros_like(table)
+    for t in range(1, steps + 1):
+        grad = np.zeros_like(table)
+        np.add.at(grad, flat, 2 * (table[flat] - target))
+        m, v = 0.9 * m + 0.1 * grad, 0.999 * v + 0.001 * grad * grad
+        m_hat, v_hat = m / (1 - 0.9**t), v / (1 - 0.999**t)
+        table -= lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+    return table
+
+
+def fit_sharing_memory(weight, indices, targets, steps=20, lr=0.1):
+    """Two bugs fixed, the third kept: torch.as_tensor(weight) shares the caller's array, which the steps rewrite."""
+    layer = torch.nn.Embedding.from_pretrained(torch.as_tensor(weight), freeze=False, sparse=True)
+    opt = torch.optim.SparseAdam(layer.parameters(), lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        (layer(torch.as_tensor(indices)) - torch.as_tensor(targets)).pow(2).sum().backward()
+        opt.step()
+    return layer.weight.detach()
+
+
+def padded_mean_with_bag(ids, weight, padding_idx):
+    return torch.nn.functional.embedding_bag(
+        torch.as_tensor(ids), torch.as_tensor(weight), mode="mean", padding_idx=padding_idx
+    )
+
+
+def padded_mean_with_sample_weights(ids, weight, padding_idx):
+    """mode='sum' with per_sample_weights 1/count on the real words: a mean by another name."""
+    ids, weight = torch.as_tensor(ids), torch.as_tensor(weight)
+    real = (ids != padding_idx).to(weight.dtype)  # (B, L)
+    share = real / real.sum(dim=1, keepdim=True).clamp(min=1)
+    return torch.nn.functional.embedding_bag(ids, weight, mode="sum", per_sample_weights=share)
+
+
+def padded_mean_loop(ids, weight, padding_idx):
+    weight = np.asarray(weight)
+    out = np.zeros((len(ids), weight.shape[1]))
+    for b, sentence in enumerate(np.asarray(ids)):
+        real = [k for k in sentence if k != padding_idx]
+        if real:
+            out[b] = weight[real].mean(axis=0)
+    return out
+
+
+def _padded_mean_no_clamp(ids, weight, padding_idx):
+    keep = (np.asarray(ids) != padding_idx)[..., None]
+    with np.errstate(invalid="ignore"):
+        return (np.asarray(weight)[ids] * keep).sum(axis=1) / keep.sum(axis=1)
+
+
+L05_08_CORRECT = {
+    "fit_rows": [model("fit_rows"), fit_dense_adam, fit_dense_keeping_scale_and_clip, fit_adam_by_hand],
+    "padded_mean": [model("padded_mean"), padded_mean_with_bag, padded_mean_with_sample_weights, padded_mean_loop],
+}
+# so that test_every_function_exercise_has_at_least_three_correct_answers_tested sees them:
+CORRECT.update(L05_08_CORRECT)
+
+L05_08_WRONG = [
+    # fit_rows: each bug of the lesson's loop, and the usual wrong fixes
+    (
+        "fit_rows",
+        lambda w, i, t, steps=20, lr=0.1: _fit_loop(
+            w, i, t, steps, lr, sparse=True, optimizer=torch.optim.Adam, scale=True
+        ),
+        "fail together at backward",
+    ),
+    (
+        "fit_rows",
+        lambda w, i, t, steps=20, lr=0.1: _fit_loop(w, i, t, steps, lr, sparse=True, optimizer=torch.optim.Adam),
+        "refuses a sparse gradient",
+    ),
+    ("fit_rows", fit_sharing_memory, "changed its input `weight`"),
+    (
+        "fit_rows",
+        lambda w, i, t, steps=20, lr=0.1: _fit_loop(w, i, t, steps, lr, sparse=True, optimizer=torch.optim.SGD),
+        "plain SGD's update",
+    ),
+    (
+        "fit_rows",
+        lambda w, i, t, steps=20, lr=0.1: _fit_loop(w, i, t, steps, lr, sparse=True, optimizer=torch.optim.Adagrad),
+        "Adagrad's update",
+    ),
+    (
+        "fit_rows",
+        lambda w, i, t, steps=20, lr=0.1: _fit_loop(
+            w, i, t, steps, lr, sparse=True, optimizer=torch.optim.SparseAdam, zero_grad=False
+        ),
+        "keep opt.zero_grad()",
+    ),
+    ("fit_rows", lambda w, i, t, steps=20, lr=0.1: np.array(w), "the table did not change"),
+    (
+        "fit_rows",
+        lambda w, i, t, steps=20, lr=0.1: fit_dense_adam(w, i, t, steps, lr)[np.asarray(i)],
+        "the whole table",
+    ),
+    # padded_mean
+    ("padded_mean", lambda ids, w, p: np.asarray(w)[ids].mean(axis=1), "padding included"),
+    ("padded_mean", _padded_mean_no_clamp, "divided 0 by 0"),
+    (
+        "padded_mean",
+        lambda ids, w, p: np.asarray(w)[ids].sum(axis=1) / np.maximum((ids != p).sum(axis=1, keepdims=True), 1),
+        "the padding row was added to the sum",
+    ),
+    (
+        "padded_mean",
+        lambda ids, w, p: (np.asarray(w)[ids] * (ids != p)[..., None]).sum(axis=1) / ids.shape[1],
+        "you divided by L",
+    ),
+    ("padded_mean", lambda ids, w, p: (np.asarray(w)[ids] * (ids != p)[..., None]).sum(axis=1), "asks for their mean"),
+    ("padded_mean", lambda ids, w, p: model("padded_mean")(ids, w, 0), "use the padding_idx argument"),
+    ("padded_mean", lambda ids, w, p: padded_mean_with_bag(ids, w, None), "padding included"),
+    ("padded_mean", lambda ids, w, p: np.asarray(w)[ids], "one row per sentence"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"),
+    [(name, answer) for name, answers in L05_08_CORRECT.items() for answer in answers],
+    ids=lambda value: getattr(value, "__name__", str(value)),
+)
+def test_lessons_05_08_harder_exercises_accept_every_correct_formulation(name, answer, capsys):
+    assert check(name, answer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"✓ {name}: all ") and "cases pass" in out and out.count("\n") == 1
+
+
+@pytest.mark.parametrize(("name", "answer", "phrase"), L05_08_WRONG, ids=[f"{n}-{p[:30]}" for n, _, p in L05_08_WRONG])
+def test_lessons_05_08_harder_exercises_reject_wrong_answers_and_name_the_mistake(name, answer, phrase, capsys):
+    assert not check(name, answer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"✗ {name}: ") and "First failure — " in out
+    assert phrase in out, out
+    assert f'Stuck? hint("{name}")' in out
+
+
+def test_fit_rows_reference_is_what_torch_adam_does_on_a_dense_table():
+    """The NumPy Adam the checker expects is torch's Adam, and SparseAdam agrees with it when the rows stay the same."""
+    exercise = exercises()["fit_rows"]
+    for case in exercise.cases():
+        expected = exercise.reference(*case.fresh()[0], **case.kwargs)
+        np.testing.assert_allclose(
+            fit_dense_adam(*case.fresh()[0], **case.kwargs).numpy(), expected, rtol=1e-5, atol=1e-6
+        )
+
+
+def test_padded_mean_reference_is_torch_embedding_bag_with_padding_idx():
+    exercise = exercises()["padded_mean"]
+    for case in exercise.cases():
+        expected = exercise.reference(*case.fresh()[0])
+        np.testing.assert_allclose(padded_mean_with_bag(*case.fresh()[0]).numpy(), expected, rtol=1e-6, atol=1e-7)

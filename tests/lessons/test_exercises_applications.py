@@ -6,7 +6,7 @@ import pytest
 
 from lookup_lib.exercises import check
 from lookup_lib.lessons.l07_one_hot_vs_embedding.exercises import model_params
-from lookup_lib.lessons.l08_embeddings_capture_meaning.exercises import cosine_similarity, nearest
+from lookup_lib.lessons.l08_embeddings_capture_meaning.exercises import cosine_similarity, nearest_rows
 
 
 def _cosine_by_sums(a, b):
@@ -32,7 +32,7 @@ APPLICATION_CORRECT = {
         lambda a, b: float(np.dot(a, b) / np.sqrt(np.dot(a, a) * np.dot(b, b))),
         _cosine_by_sums,
     ],
-    "nearest": [nearest, _nearest_by_loop, lambda v, i, k: list(nearest(v, i, k))],
+    "nearest_rows": [nearest_rows, _nearest_by_loop, lambda v, i, k: list(nearest_rows(v, i, k))],
 }
 
 
@@ -94,14 +94,14 @@ def test_cosine_similarity_rejects_plausible_mistakes(answer, feedback, capsys):
     assert not ok and feedback in out
 
 
-def test_nearest_accepts_the_reference_and_rejects_euclidean_and_reversed_order(capsys):
-    assert _passes("nearest", nearest, capsys)[0]
+def test_nearest_rows_accepts_the_reference_and_rejects_euclidean_and_reversed_order(capsys):
+    assert _passes("nearest_rows", nearest_rows, capsys)[0]
 
     def euclidean(vectors, i, k):
         d = np.linalg.norm(np.asarray(vectors) - np.asarray(vectors)[i], axis=1)
         d[i] = np.inf
         return np.argsort(d, kind="stable")[:k]
 
-    assert not _passes("nearest", euclidean, capsys)[0]
-    ok, out = _passes("nearest", lambda v, i, k: nearest(v, i, k)[::-1], capsys)
+    assert not _passes("nearest_rows", euclidean, capsys)[0]
+    ok, out = _passes("nearest_rows", lambda v, i, k: nearest_rows(v, i, k)[::-1], capsys)
     assert not ok and "order" in out

@@ -99,14 +99,14 @@ def nearest_topk(vectors, i, k):
 
 @pytest.mark.parametrize("answer", [nearest_reversed_argsort, nearest_heapq, nearest_topk])
 def test_nearest_accepts_any_order_among_exact_ties(answer, capsys):
-    assert check("nearest", answer), capsys.readouterr().out
+    assert check("nearest_rows", answer), capsys.readouterr().out
 
 
 def test_nearest_still_rejects_a_wrong_row_and_a_repeated_row(capsys):
-    assert not check("nearest", lambda v, i, k: np.r_[nearest_heapq(v, i, k)[:-1], i])
+    assert not check("nearest_rows", lambda v, i, k: np.r_[nearest_heapq(v, i, k)[:-1], i])
     assert "itself is in the answer" in capsys.readouterr().out
-    assert not check("nearest", lambda v, i, k: np.r_[nearest_heapq(v, i, k)[:1]] .repeat(k))
-    assert not check("nearest", lambda v, i, k: nearest_heapq(v, i, k + 1)[1:])
+    assert not check("nearest_rows", lambda v, i, k: np.r_[nearest_heapq(v, i, k)[:1]] .repeat(k))
+    assert not check("nearest_rows", lambda v, i, k: nearest_heapq(v, i, k + 1)[1:])
 
 
 # -- a partly written answer ----------------------------------------------------------------------------

@@ -441,3 +441,21 @@ def test_run_test_prints_a_pass_or_a_capped_address_free_failure(capsys):
         "      line 2 at 0x…",
         "      ...",
     ]
+
+
+def test_a_test_function_is_checked_once_per_bug_and_replayed_after(capsys):
+    """The graded hidden cell re-checks the same function: the outcome is replayed, not re-run."""
+    from lookup_lib.lessons.l09_test_the_library import testing
+
+    calls = []
+
+    def test_counts_its_runs():
+        calls.append(1)
+        assert lookup_lib.embedding_backward(np.ones((2, 1)), [0, 0], 1)[0, 0] == 2.0
+
+    first = testing.check_property_test(test_counts_its_runs, bug="overwrite")
+    printed = capsys.readouterr().out
+    runs = len(calls)
+    again = testing.check_property_test(test_counts_its_runs, bug="overwrite")
+    assert first is again is True and len(calls) == runs == 2  # once on the real library, once broken
+    assert capsys.readouterr().out == printed

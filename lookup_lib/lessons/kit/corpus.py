@@ -52,7 +52,7 @@ def load_kjv() -> tuple[Verse, ...]:
     """
     program = shutil.which("bible")
     if program is None:
-        raise FileNotFoundError(f"the King James text comes from Debian's bible-kjv package, not installed: {KJV_INSTALL}")
+        raise FileNotFoundError(f"the King James text comes from Debian's bible-kjv, not installed: {KJV_INSTALL}")
     dump = subprocess.run(
         [program, "gen1:1-rev22:21"], capture_output=True, text=True, check=True, timeout=60, env={"COLUMNS": "100000"}
     ).stdout

@@ -1,4 +1,4 @@
-"""Lesson 01 exercises: the lookup by hand, and the shape a lookup returns.
+"""Lesson 01 exercises: the lookup by hand, the shape a lookup returns, and (debugging) the size of the table.
 
 Expected values come from :mod:`lookup_lib.core`; the model functions are plain solutions a
 student could write, shown by ``solution(name)``. Lesson 02 reuses the cases and diagnosis of
@@ -17,6 +17,10 @@ from lookup_lib.lessons.kit.feedback import close, whole_numbers
 # -- model solution (what solution() shows) ------------------------------------------------------
 def lookup(indices, weight):
     return np.asarray(weight)[np.asarray(indices)]  # one row of the table per index
+
+
+def num_embeddings_for(vocab):
+    return max(vocab.values()) + 1  # ids 0 … largest id need that many rows, whatever the training text holds
 
 
 # -- cases ------------------------------------------------------------------------------------------
@@ -40,6 +44,51 @@ def lookup_cases() -> list[Case]:
         Case("empty index array", (_ints([]), table)),
         Case("random float64 table", (rng.integers(0, 7, size=(3, 4)), rng.normal(size=(7, 4)))),
     ]
+
+
+def _vocab(*words: str, start: int = 0) -> dict[str, int]:
+    return {word: start + number for number, word in enumerate(words)}
+
+
+def table_size_cases() -> list[Case]:
+    """Vocabularies as a tokenizer hands them over: special tokens anywhere, ids with gaps, not in id order."""
+    pruned = {"<pad>": 0, "<unk>": 1, "the": 2, "cat": 3, "sat": 5, "mat": 8}  # ids 4, 6 and 7 were pruned
+    return [
+        Case("<unk> added after the words", ((_vocab("cat", "mat", "on", "sat", "the") | {"<unk>": 5}),), exact=True),
+        Case("<pad> and <unk> first", (_vocab("<pad>", "<unk>", "a", "dog", "ran"),), exact=True),
+        Case("ids with gaps (rare words pruned)", (pruned,), exact=True),
+        Case("not in id order", ({"zebra": 6, "<unk>": 0, "apple": 2, "<pad>": 7, "moon": 1},), exact=True),
+        Case("a single token", ({"<unk>": 0},), exact=True),
+    ]
+
+
+def _diagnose_table_size(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
+    (vocab,) = case.args
+    ids = list(vocab.values())
+    if got.shape != ():
+        return "return one number: how many rows the table needs."
+    value = got.item()
+    words = [number for token, number in vocab.items() if not token.startswith("<")]
+    largest = max(vocab, key=vocab.get)
+    if words and value == max(words) + 1 != expected.item():
+        if value == max(ids):  # counting only the words, or off by one: the same number here
+            return (
+                f"the largest id, {max(ids)}, belongs to the special token {largest!r}: special tokens are looked up "
+                "too and need their rows, and ids 0 … k need k + 1 rows (off by one otherwise)."
+            )
+        return "the special tokens (<pad>, <unk>, ...) are looked up too: they need their rows like any word."
+    if value == max(ids):
+        return "off by one: ids 0 … k need k + 1 rows (nn.Embedding(k, D) has rows 0 … k - 1)."
+    if value == len(vocab) and len(vocab) != expected.item():
+        return (
+            "counting the tokens misses the gaps: some ids are unused, and the largest id still needs its row. "
+            "The table must reach the largest id."
+        )
+    if value == ids[-1] + 1 and ids[-1] != max(ids):
+        return "the last token added is not always the one with the largest id: look at every id."
+    if value < expected.item():
+        return "some id of the vocabulary (a special token?) would be out of range: the table must cover every id."
+    return None
 
 
 # -- diagnoses ----------------------------------------------------------------------------------------
@@ -88,6 +137,22 @@ EXERCISES = [
             "lookup_lib.embedding",
             "lookup_lib.core.embedding",
         ),
+    ),
+    FunctionExercise(
+        name="num_embeddings_for",
+        title="Write num_embeddings_for(vocab) → how many rows nn.Embedding needs so that every id of vocab fits.",
+        hint=(
+            "Read the traceback: which id is out of range, and where does it come from? The table must have a "
+            "row for every id the vocabulary can produce, special tokens included, not only the ids in the "
+            "training text; and an id k needs rows 0 … k."
+        ),
+        arg_names=("vocab",),
+        cases=table_size_cases,
+        reference=num_embeddings_for,
+        model=num_embeddings_for,
+        diagnose=_diagnose_table_size,
+        dtype_kinds="iu",
+        dtype_advice="a number of rows is a whole number: nn.Embedding(6.0, 3) is refused; return an int.",
     ),
     QuestionExercise(
         name="predict_shape",

@@ -1,4 +1,5 @@
-"""Lesson 03 exercises: the gradient of the lookup as a scatter-add, and which rows a padding batch trains."""
+"""Lesson 03 exercises: the gradient of the lookup as a scatter-add, which rows a padding batch trains, and
+(transfer) max-pooling a padded batch over its real tokens, all-padding sentences included."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ def embedding_backward(grad_output, indices, num_embeddings, padding_idx=None, s
     if padding_idx is not None:
         grad_weight[padding_idx] = 0  # a negative padding_idx counts from the end, like any index
     return grad_weight
+
+
+def masked_max(rows, mask):
+    rows = np.asarray(rows, dtype=np.float64)  # (B, T, D)
+    mask = np.asarray(mask, dtype=bool)[..., None]  # (B, T, 1)
+    pooled = np.where(mask, rows, -np.inf).max(axis=1, initial=-np.inf)  # (B, D): padding can never win
+    return np.where(mask.any(axis=1), pooled, 0.0)  # a sentence without real tokens gets zeros, not -inf
 
 
 # -- cases ------------------------------------------------------------------------------------------
@@ -51,6 +59,65 @@ def _backward_cases() -> list[Case]:
 
 def _reference(grad_output, indices, num_embeddings, padding_idx=None, scale_grad_by_freq=False) -> np.ndarray:
     return core.embedding_backward(grad_output, indices, num_embeddings, padding_idx, scale_grad_by_freq)
+
+
+def _pool_case(
+    label: str, lengths: list[int], dim: int = 3, seed: int = 0, pad_value: float = 0.0, width: int | None = None
+) -> Case:
+    """Looked-up rows of a padded batch, mostly negative (so a zero padding row would win a plain max)."""
+    rng = np.random.default_rng(seed)
+    width = max(lengths) if width is None else width
+    rows = rng.integers(-9, 3, size=(len(lengths), width, dim)).astype(np.float32)
+    mask = np.arange(width) < np.array(lengths, dtype=np.int64)[:, None]  # (B, T)
+    rows[~mask] = pad_value  # what the padding row holds
+    return Case(label, (rows, mask))
+
+
+def _masked_max_cases() -> list[Case]:
+    return [
+        _pool_case("sentences of lengths 4, 2, 3", [4, 2, 3], seed=1),
+        _pool_case("negative vectors, a zero padding row", [2, 1, 3], seed=2),
+        _pool_case("an all-padding sentence", [3, 0, 2], seed=3),
+        _pool_case("a padding row that is not zero (loaded weights)", [1, 3, 2], seed=4, pad_value=5.0),
+        _pool_case("every sentence all padding (a fixed width of 3)", [0, 0], seed=5, pad_value=1.0, width=3),
+        Case("one long sentence, D = 1", (np.array([[[-3.0], [-1.0], [-2.0]]]), np.array([[True, True, True]]))),
+    ]
+
+
+def _masked_max_reference(rows, mask) -> np.ndarray:
+    return masked_max(rows, mask)
+
+
+def _diagnose_masked_max(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
+    rows, mask = (np.asarray(a) for a in case.args)
+    empty = ~mask.any(axis=1)
+    if got.shape != expected.shape:
+        if got.shape == rows.shape[1:] or got.shape == (rows.shape[0], rows.shape[1]):
+            return "pool over the tokens (axis 1) only: the result has one vector per sentence, shape (B, D)."
+        return None
+    if np.isinf(got).any() or np.isnan(got).any():
+        if empty.any() and (np.isinf(got[empty]).any() or np.isnan(got[empty]).any()):
+            return (
+                "a sentence with no real token gave -inf or NaN (the max over nothing): give it zeros, "
+                "as the masked mean does."
+            )
+    plain = rows.shape[1] and close(got, rows.max(axis=1))
+    zeroed = rows.shape[1] and close(got, np.where(mask[..., None], rows, 0.0).max(axis=1))
+    if plain and zeroed:
+        return (
+            "the padding positions took part in the max, and their 0 beats negative entries; multiplying by the "
+            "mask would not help (it makes padding 0 too): padding must be lower than any real value (-inf)."
+        )
+    if plain:
+        return "the padding positions took part in the max: use the mask, so that padding can never win."
+    if zeroed:
+        return (
+            "multiplying by the mask sets padding to 0, and 0 wins over negative entries: "
+            "padding must be lower than any real value (fill it with -inf, or take the max over real tokens only)."
+        )
+    if close(got, np.where(mask[..., None], rows, 0.0).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)[:, None]):
+        return "that is the masked mean: this exercise takes the largest entry over the real tokens."
+    return None
 
 
 # -- diagnoses ----------------------------------------------------------------------------------------
@@ -108,6 +175,23 @@ EXERCISES = [
         model=embedding_backward,
         diagnose=_diagnose,
         shortcuts=("lookup_lib.embedding_backward", "lookup_lib.core.embedding_backward"),
+    ),
+    FunctionExercise(
+        name="masked_max",
+        title=(
+            "Write masked_max(rows, mask): rows (B, T, D), mask (B, T) True at real tokens → (B, D), the largest "
+            "entry over each sentence's real tokens; zeros for a sentence without any."
+        ),
+        hint=(
+            "Multiplying by the mask worked for the sum because 0 adds nothing; for a max, 0 can win (the entries "
+            "may all be negative). Put -inf at the padding positions (np.where or torch.masked_fill), take the max "
+            "over axis 1, then replace the rows of sentences without real tokens (mask.any(axis=1) is False) by 0."
+        ),
+        arg_names=("rows", "mask"),
+        cases=_masked_max_cases,
+        reference=_masked_max_reference,
+        model=masked_max,
+        diagnose=_diagnose_masked_max,
     ),
     QuestionExercise(
         name="padding_grad_rows",

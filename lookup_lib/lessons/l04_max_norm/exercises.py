@@ -1,4 +1,5 @@
-"""Exercises on ``max_norm``: rescaling the looked-up rows that are too long, in place."""
+"""Exercises on ``max_norm``: rescaling the looked-up rows that are too long, in place, which rows change, and
+(debugging) a loss that uses the table before a ``max_norm`` lookup and so breaks ``backward``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 
 from lookup_lib import core
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
-from lookup_lib.lessons.kit.feedback import close, row_numbers
+from lookup_lib.lessons.kit.feedback import close, mismatch, row_numbers
 
 
 # -- model solution (what solution() shows) -------------------------------------------------------
@@ -16,6 +17,18 @@ def renorm(weight, indices, max_norm, norm_type=2.0):
         if norm > max_norm:
             weight[k] *= max_norm / (norm + 1e-7)  # scale the whole row: its direction is kept
     return weight  # the same array, changed in place
+
+
+def penalised_grad(weight, indices, max_norm):
+    import torch  # the exercise is about torch's autograd
+    from torch import nn
+
+    emb = nn.Embedding.from_pretrained(torch.tensor(weight), freeze=False, max_norm=max_norm)  # a copy of weight
+    penalty = 0.1 * emb.weight.clone().pow(2).sum()  # the clone is saved for backward; nobody changes it
+    out = emb(torch.as_tensor(indices))  # (*S, D): rescales the looked-up rows of emb.weight in place
+    loss = ((out - 1) ** 2).sum() + penalty
+    loss.backward()  # the gradient reaches emb.weight through the lookup and through the clone
+    return emb.weight.grad  # (V, D)
 
 
 # -- cases ------------------------------------------------------------------------------------------
@@ -45,6 +58,78 @@ def _renorm_cases() -> list[Case]:
 
 def _reference(weight, indices, max_norm, norm_type=2.0) -> np.ndarray:
     return core.renorm_(weight, indices, max_norm, norm_type)
+
+
+def _penalty_cases() -> list[Case]:
+    rng = np.random.default_rng(7)
+    return [
+        Case("rows above and below max_norm", (_table(), _ints([0, 1, 3]), 2.0)),
+        Case("repeated unsorted indices", (_table(), _ints([4, 0, 4, 2, 0]), 2.0)),
+        Case("no row long enough to be rescaled", (_table(), _ints([1, 4]), 20.0)),
+        Case("2-D indices", (_table(), _ints([[0, 1], [2, 1]]), 1.0)),
+        Case("random table", ((2 * rng.normal(size=(6, 3))).astype(np.float32), _ints([5, 1, 3, 1]), 1.5)),
+    ]
+
+
+def _penalty_parts(weight, indices, max_norm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(table before the lookup, table after it, gradient of Σ(out − 1)²), in float64."""
+    before = np.asarray(weight)
+    after = core.renorm_(before.copy(), indices, max_norm)
+    out = core.embedding(indices, after).astype(np.float64)
+    lookup_grad = core.embedding_backward(2 * (out - 1), indices, before.shape[0])
+    return before.astype(np.float64), after.astype(np.float64), lookup_grad
+
+
+def _penalty_reference(weight, indices, max_norm) -> np.ndarray:
+    """The penalty on the table as it was before the lookup (the clone() fix, torch's documented one)."""
+    before, _, lookup_grad = _penalty_parts(weight, indices, max_norm)
+    return lookup_grad + 0.2 * before
+
+
+def _penalty_compare(case: Case, got: np.ndarray, expected: np.ndarray) -> list[str]:
+    """Either fix is right: penalise the table before the lookup (clone) or after it (lookup first, renorm first)."""
+    lines = mismatch(expected, got)
+    if lines:
+        _, after, lookup_grad = _penalty_parts(*case.args)
+        if not mismatch(lookup_grad + 0.2 * after, got):
+            return []
+    return lines
+
+
+def _diagnose_penalty(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
+    weight, indices, max_norm = case.args
+    before, after, lookup_grad = _penalty_parts(weight, indices, max_norm)
+    if got.shape != expected.shape:
+        return "return the gradient of the whole table, emb.weight.grad: shape (V, D)."
+    if close(got, lookup_grad):
+        return (
+            "the penalty's gradient is missing (0.2 · weight): detach(), .data or torch.no_grad() cut it off. "
+            "clone() gives the penalty its own copy and still lets the gradient flow back to emb.weight."
+        )
+    if close(got, 0.2 * before):
+        return (
+            "only the penalty's gradient: the lookup's part, 2 · (out − 1) added into each looked-up row, is missing."
+        )
+    unscaled = core.embedding_backward(2 * (core.embedding(indices, before) - 1), indices, before.shape[0])
+    if close(got, unscaled + 0.2 * before):
+        return (
+            "the looked-up rows were not rescaled: you removed max_norm (or its effect). The model needs max_norm; "
+            "the bug is autograd's saved copy of the table, not the option."
+        )
+    return None
+
+
+def _explain_penalty_error(case: Case, exc: BaseException) -> str | None:
+    if isinstance(exc, RuntimeError) and "inplace" in str(exc):
+        return (
+            "that is the error to fix: the penalty saved emb.weight for backward, then the max_norm lookup rescaled "
+            "rows of that very tensor in place. Give the penalty its own copy (clone()), or do the lookup first."
+        )
+    if isinstance(exc, RuntimeError) and "does not require grad" in str(exc):
+        return (
+            "nothing in the loss requires a gradient any more: keep freeze=False, and do not wrap the loss in no_grad."
+        )
+    return None
 
 
 # -- diagnoses ----------------------------------------------------------------------------------------
@@ -102,6 +187,25 @@ EXERCISES = [
         diagnose=_diagnose,
         in_place=0,
         shortcuts=("lookup_lib.renorm_", "lookup_lib.core.renorm_", "torch.embedding_renorm_"),
+    ),
+    FunctionExercise(
+        name="penalised_grad",
+        title=(
+            "Fix penalised_grad(weight, indices, max_norm) → the (V, D) gradient of "
+            "Σ(emb(indices) − 1)² + 0.1 · Σ emb.weight², with max_norm kept, without the backward error."
+        ),
+        hint=(
+            "Read the error: which tensor was modified by an inplace operation, by which line, after which line saved "
+            "it? The penalty saves emb.weight; the lookup with max_norm rescales it in place afterwards. Section 7 "
+            "shows the same error with a product: give the penalty a copy of the table that the lookup cannot touch."
+        ),
+        arg_names=("weight", "indices", "max_norm"),
+        cases=_penalty_cases,
+        reference=_penalty_reference,
+        model=penalised_grad,
+        diagnose=_diagnose_penalty,
+        explain_error=_explain_penalty_error,
+        compare=_penalty_compare,
     ),
     QuestionExercise(
         name="max_norm_rows",

@@ -1,12 +1,13 @@
-"""Lesson 05 exercises: what scale_grad_by_freq and a sparse gradient hold (answers computed by lookup_lib)."""
+"""Lesson 05 exercises: what scale_grad_by_freq and a sparse gradient hold (answers computed by lookup_lib),
+and a debugging exercise: a sparse training loop that crashes (``fit_rows``, checked against Adam in NumPy)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from lookup_lib import core
-from lookup_lib.lessons.kit.exercise import QuestionExercise
-from lookup_lib.lessons.kit.feedback import number, whole_number
+from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
+from lookup_lib.lessons.kit.feedback import close, number, whole_number
 
 
 # -- questions whose answers are computed by lookup_lib --------------------------------------------------
@@ -29,6 +30,95 @@ def _count(value) -> int:
     return whole_number(value)
 
 
+
+# -- debugging: a sparse training loop that crashes -------------------------------------------------------
+def fit_rows(weight, indices, targets, steps=20, lr=0.1):
+    import torch
+    from torch import nn
+
+    table = torch.tensor(weight)  # a copy: from_pretrained shares memory with the tensor it is given
+    # sparse=True and scale_grad_by_freq=True fail together at backward; under Adam, with the same batch
+    # at every step, the scale cancels anyway (section 2), so it goes.
+    layer = nn.Embedding.from_pretrained(table, freeze=False, sparse=True)
+    opt = torch.optim.SparseAdam(layer.parameters(), lr=lr)  # Adam refuses a sparse gradient
+    indices, targets = torch.as_tensor(indices), torch.as_tensor(targets)
+    for _ in range(steps):
+        opt.zero_grad()
+        (layer(indices) - targets).pow(2).sum().backward()
+        opt.step()
+    return layer.weight.detach()
+
+
+def _fit_in_numpy(weight, indices, targets, steps=20, lr=0.1, method="adam", accumulate=False) -> np.ndarray:
+    """``steps`` optimizer steps of sum((weight[indices] - targets)**2) in float32 NumPy, on a copy of ``weight``.
+
+    ``method`` is "adam" (torch's defaults: betas 0.9, 0.999, eps 1e-8), "sgd" or "adagrad";
+    ``accumulate`` adds each step's gradient to the last one's (a loop without ``zero_grad``).
+    """
+    table = np.array(weight, dtype=np.float32)
+    idx = np.asarray(indices).reshape(-1)
+    target = np.asarray(targets, dtype=np.float32).reshape(idx.size, table.shape[1])  # (N, D)
+    grad = np.zeros_like(table)
+    m, v = np.zeros_like(table), np.zeros_like(table)
+    for t in range(1, steps + 1):
+        step_grad = core.embedding_backward(2 * (table[idx] - target), idx, table.shape[0])  # the scatter-add
+        grad = grad + step_grad if accumulate else step_grad
+        if method == "sgd":
+            table -= lr * grad
+        elif method == "adagrad":
+            v += grad**2
+            table -= lr * grad / (np.sqrt(v) + 1e-10)
+        else:
+            m = 0.9 * m + 0.1 * grad
+            v = 0.999 * v + 0.001 * grad**2
+            table -= (lr / (1 - 0.9**t)) * m / (np.sqrt(v) / np.sqrt(1 - 0.999**t) + 1e-8)
+    return table
+
+
+def _fit_cases() -> list[Case]:
+    rng = np.random.default_rng(50)
+
+    def floats(*shape: int) -> np.ndarray:
+        return rng.normal(size=shape).astype(np.float32)
+
+    return [
+        Case("rows 1 and 3, row 1 twice", (floats(5, 2), np.array([1, 3, 1]), floats(3, 2))),
+        Case("every row once", (floats(4, 3), np.array([2, 0, 3, 1]), floats(4, 3))),
+        Case("one row, many times", (floats(6, 2), np.array([4, 4, 4, 4]), floats(4, 2))),
+        Case("steps=5, lr=0.5", (floats(5, 2), np.array([0, 2, 2]), floats(3, 2)), {"steps": 5, "lr": 0.5}),
+        Case("a 2-D batch of indices", (floats(8, 2), np.array([[1, 5], [5, 6]]), floats(2, 2, 2))),
+    ]
+
+
+def _fit_reference(weight, indices, targets, steps=20, lr=0.1) -> np.ndarray:
+    return _fit_in_numpy(weight, indices, targets, steps, lr)
+
+
+def _diagnose_fit(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
+    weight = case.args[0]
+    options = case.kwargs
+    if got.shape != weight.shape:
+        return f"return the whole table, shape {weight.shape}: layer.weight after the last step."
+    if close(got, weight):
+        return "the table did not change: does the loop still call opt.step() after backward()?"
+    if close(got, _fit_in_numpy(*case.args, **options, method="sgd")):
+        return "that is plain SGD's update; the loop must train with Adam — torch has an Adam for sparse gradients."
+    if close(got, _fit_in_numpy(*case.args, **options, method="adagrad")):
+        return "that is Adagrad's update; the loop must train with Adam — torch has an Adam for sparse gradients."
+    if close(got, _fit_in_numpy(*case.args, **options, accumulate=True)):
+        return "the gradients were added up across steps: keep opt.zero_grad() at the start of every step."
+    return None
+
+
+def _explain_fit_error(case: Case, exc: BaseException) -> str | None:
+    message = str(exc)
+    if "scale_grad_by_freq" in message:
+        return "sparse=True and scale_grad_by_freq=True fail together at backward (section 3); which one must go?"
+    if "does not support sparse gradients" in message:
+        return "this optimizer refuses a sparse gradient: which optimizers take one (section 3)?"
+    return None
+
+
 EXERCISES = [
     QuestionExercise(
         name="scale_grad_row",
@@ -38,7 +128,7 @@ EXERCISES = [
         ),
         hint=(
             "Without scaling, row 2 would collect three contributions of 1. scale_grad_by_freq divides "
-            "each contribution to a row by how often that row occurs in the batch."
+            "each contribution to a row by how often that row occurs in this call's indices."
         ),
         answer=_scale_grad_answer(),
         normalize=_rounded,
@@ -77,5 +167,25 @@ EXERCISES = [
             "6 positions, minus the one holding padding_idx 0, gives 5 value rows; row 4 appears 3 times "
             "among them. .coalesce() would merge those into 3 rows (4, 7, 9)."
         ),
+    ),
+    FunctionExercise(
+        name="fit_rows",
+        title=(
+            "Debug fit_rows(weight, indices, targets, steps=20, lr=0.1): `steps` Adam steps of "
+            "sum((layer(indices) - targets)**2) on a sparse gradient, returning the new table "
+            "and leaving `weight` as it was."
+        ),
+        hint=(
+            "Run it and read each error: sparse=True with scale_grad_by_freq=True fails at backward, and Adam "
+            "refuses a sparse gradient (torch.optim.SparseAdam takes one). When it runs, the check may still say "
+            "your function changed `weight`: nn.Embedding.from_pretrained shares memory with the tensor you "
+            "give it, and torch.as_tensor(weight) shares memory with the NumPy array — copy it (torch.tensor(weight))."
+        ),
+        arg_names=("weight", "indices", "targets"),
+        cases=_fit_cases,
+        reference=_fit_reference,
+        model=fit_rows,
+        diagnose=_diagnose_fit,
+        explain_error=_explain_fit_error,
     ),
 ]

@@ -1,6 +1,7 @@
-"""Exercise on ``nn.EmbeddingBag``: sum each bag of looked-up rows into one row.
+"""Exercises on ``nn.EmbeddingBag``: sum each bag of looked-up rows into one row; and a transfer exercise,
+the mean of each padded sentence that leaves padding out and survives a sentence of padding only.
 
-Expected values come from :func:`lookup_lib.bag.embedding_bag` (``mode="sum"``).
+Expected values come from :func:`lookup_lib.bag.embedding_bag` (``mode="sum"``; ``mode="mean"`` with ``padding_idx``).
 """
 
 from __future__ import annotations
@@ -75,6 +76,60 @@ def _explain_error(case: Case, exc: BaseException) -> str | None:
     return None
 
 
+
+# -- transfer: the mean of a padded batch, padding left out ------------------------------------------------
+def padded_mean(ids, weight, padding_idx):
+    ids, weight = np.asarray(ids), np.asarray(weight)
+    keep = (ids != padding_idx)[..., None]  # (B, L, 1): True where a real word is
+    total = (weight[ids] * keep).sum(axis=1)  # (B, D): the padding row is left out, whatever it holds
+    count = keep.sum(axis=1)  # (B, 1): real words per sentence
+    return total / np.maximum(count, 1)  # a sentence of padding only: 0 / 1 = zeros, not 0 / 0
+
+
+def _padded_cases() -> list[Case]:
+    rng = np.random.default_rng(6)
+    table = (10 * np.arange(6)[:, None] + np.arange(2) + 1).astype(np.float32)  # row k: 10k + 1, 10k + 2
+    return [
+        Case("padding_idx=0, one padded sentence", (_ints([[3, 4, 0], [1, 2, 5]]), table, 0)),
+        Case("padding_idx=0, two pads", (_ints([[5, 0, 0], [2, 3, 0]]), table, 0)),
+        Case("a sentence of padding only", (_ints([[2, 4, 1], [0, 0, 0]]), table, 0)),
+        Case("padding_idx=5, not 0", (_ints([[0, 5, 5], [1, 0, 2]]), table, 5)),
+        Case("a repeated word counts twice", (_ints([[4, 4, 1, 0]]), table, 0)),
+        Case("random float64 table, padding_idx=3", (rng.integers(0, 7, size=(4, 5)), rng.normal(size=(7, 3)), 3)),
+        Case("every sentence padding only", (_ints([[2, 2], [2, 2]]), table, 2)),
+    ]
+
+
+def _padded_reference(ids, weight, padding_idx) -> np.ndarray:
+    from lookup_lib.bag import embedding_bag
+
+    return embedding_bag(ids, weight, mode="mean", padding_idx=padding_idx)
+
+
+def _diagnose_padded(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
+    ids, weight, padding_idx = case.args
+    if got.shape != expected.shape:
+        return f"one row per sentence: shape (B, D) = {expected.shape}, the mean over axis 1 of the (B, L, D) rows."
+    if np.isnan(got).any():
+        return "a sentence of padding only divided 0 by 0 (NaN): count at least 1, e.g. np.maximum(count, 1)."
+    rows = np.asarray(weight, dtype=np.float64)[ids]  # (B, L, D)
+    if close(got, rows.mean(axis=1)):
+        return "that is the mean over all L positions, padding included: leave padding out of the sum and the count."
+    keep = (ids != padding_idx)[..., None]
+    count = np.maximum(keep.sum(axis=1), 1)
+    if close(got, rows.sum(axis=1) / count):
+        return "the count is right, but the padding row was added to the sum; its values are not zero here — mask it."
+    if close(got, (rows * keep).sum(axis=1) / ids.shape[1]):
+        return "you divided by L, the padded length; divide by the number of real words of each sentence."
+    if close(got, (rows * keep).sum(axis=1)):
+        return "that is the sum of the real words; the exercise asks for their mean."
+    if padding_idx != 0:
+        keep0 = (ids != 0)[..., None]
+        if close(got, (rows * keep0).sum(axis=1) / np.maximum(keep0.sum(axis=1), 1)):
+            return f"you left out row 0, but the padding here is row {padding_idx}: use the padding_idx argument."
+    return None
+
+
 EXERCISES = [
     FunctionExercise(
         name="embedding_bag_sum",
@@ -95,5 +150,22 @@ EXERCISES = [
             "lookup_lib.embedding_bag",
             "lookup_lib.bag.embedding_bag",
         ),
+    ),
+    FunctionExercise(
+        name="padded_mean",
+        title=(
+            "Write padded_mean(ids, weight, padding_idx) → (B, D): the mean of the rows of each padded sentence, "
+            "padding left out, and zeros for a sentence of padding only."
+        ),
+        hint=(
+            "A mask ids != padding_idx says which positions are real words. Sum the looked-up rows times the mask, "
+            "and divide by the number of real words — at least 1, so that a sentence of padding only gives zeros. "
+            "Or hand the padded 2-D batch to F.embedding_bag with mode='mean' and padding_idx."
+        ),
+        arg_names=("ids", "weight", "padding_idx"),
+        cases=_padded_cases,
+        reference=_padded_reference,
+        model=padded_mean,
+        diagnose=_diagnose_padded,
     ),
 ]

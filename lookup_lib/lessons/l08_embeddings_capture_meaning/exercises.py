@@ -1,5 +1,8 @@
 """Exercises of lesson 08 (embeddings that capture meaning): cosine similarity, nearest neighbours, skip-gram pairs.
 
+The nearest-neighbour exercise is ``nearest_rows`` (only the indices), so that the student's function does not
+replace the lesson's own ``nearest`` (indices and similarities), which the notebook's cells above it use.
+
 Expected values come from :mod:`lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec`.
 """
 
@@ -17,7 +20,7 @@ def cosine_similarity(a, b):
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))  # direction only: lengths divided out
 
 
-def nearest(vectors, i, k):
+def nearest_rows(vectors, i, k):
     v = np.asarray(vectors, dtype=float)
     unit = v / np.linalg.norm(v, axis=1, keepdims=True)  # every row of length 1
     sims = unit @ unit[i]  # (V,): cosine of every row with row i
@@ -116,9 +119,9 @@ EXERCISES = [
         diagnose=_diagnose_cosine,
     ),
     FunctionExercise(
-        name="nearest",
+        name="nearest_rows",
         title=(
-            "Write nearest(vectors, i, k): the indices of the k rows most cosine-similar to row i, "
+            "Write nearest_rows(vectors, i, k): the indices of the k rows most cosine-similar to row i, "
             "most similar first, row i left out."
         ),
         hint=(
@@ -128,7 +131,7 @@ EXERCISES = [
         arg_names=("vectors", "i", "k"),
         cases=_nearest_cases,
         reference=_nearest_reference,
-        model=nearest,
+        model=nearest_rows,
         diagnose=_diagnose_nearest,
         compare=_compare_nearest,
     ),

@@ -1,0 +1,66 @@
+"""Widget of lesson 10: type a context, pick a position, watch its token row and position row being summed."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+import lookup_lib as L
+from lookup_lib.lessons.kit.style import INK, new_figure
+from lookup_lib.lessons.kit.vocab import Vocab
+from lookup_lib.lessons.kit.widget import FigureWidget
+from lookup_lib.lessons.l10_embeddings_in_a_language_model.figures import plot_token_plus_position
+
+__all__ = ["TokenPositionExplorer"]
+
+
+class TokenPositionExplorer(FigureWidget):
+    """``x[t] = tok_emb[ids[t]] + pos_emb[t]`` drawn as three tables, for a context typed in a text box.
+
+    Both lookups are :func:`lookup_lib.embedding`, so a context longer than the position table is refused
+    with the reference's message (which index, which range), as torch refuses it with an IndexError.
+
+    Parameters
+    ----------
+    text : str
+        The starting context (its characters are looked up in ``vocab``; unseen ones become ``<unk>``).
+    tok_table : array, shape (V, D)
+    pos_table : array, shape (T_max, D)
+        T_max is the context length.
+    vocab : Vocab
+        The character vocabulary (row k of ``tok_table`` is ``vocab.words[k]``).
+    """
+
+    def __init__(self, text: str, tok_table: np.ndarray, pos_table: np.ndarray, vocab: Vocab) -> None:
+        self.tok_table = np.asarray(tok_table, dtype=np.float32)
+        self.pos_table = np.asarray(pos_table, dtype=np.float32)
+        self.vocab = vocab
+        self.x: np.ndarray | None = None
+        self.error = ""
+        controls = {
+            "text": widgets.Text(value=text, description="context", continuous_update=False),
+            "position": widgets.IntSlider(value=0, min=0, max=len(self.pos_table) - 1, description="t"),
+        }
+        super().__init__(controls, caption=f"The context length is {len(self.pos_table)}: type more characters "
+                                           "than that to see the position table refuse. Press Enter.")
+
+    def draw(self, text: str, position: int) -> Figure:
+        ids = self.vocab.encode(list(text))  # (T,)
+        try:
+            tok = L.embedding(ids, self.tok_table)  # (T, D)
+            pos = L.embedding(np.arange(len(ids)), self.pos_table)  # (T, D): fails past the context length
+        except (IndexError, ValueError) as exc:
+            self.x, self.error = None, f"{type(exc).__name__}: {exc}"
+            return _message_figure(self.error)
+        self.x, self.error = tok + pos, ""
+        shown = min(position, len(ids) - 1) if len(ids) else None
+        return plot_token_plus_position(tok, pos, [self.vocab.words[k] for k in ids], position=shown)
+
+
+def _message_figure(message: str) -> Figure:
+    fig = new_figure(7, 1.2)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=INK, wrap=True)
+    return fig
