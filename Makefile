@@ -1,12 +1,12 @@
-# Two commands for a fresh machine with Python >= 3.10:
-#   make lab    set everything up, open the lessons in JupyterLab
+# Two commands for a fresh machine with Python >= 3.11:
+#   make lab    set everything up, open the student lessons in JupyterLab (make lab-teacher: with solutions)
 #   make test   set everything up, run the whole test suite (library, doctests, lessons)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-fast lint notebooks student thumbnails bench clean
+.PHONY: lab lab-teacher site test test-fast lint notebooks student thumbnails bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,27 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# JupyterLab serves notebooks/ and opens a lesson: as root (a container) it needs --allow-root, and with
+# no display (a server, WSL without X) it must not try to start a browser: it prints the address instead.
+# LAB_ARGS adds options, e.g. `make lab LAB_ARGS="--port=8890"`.
+LAB_ARGS  ?=
+LAB_FLAGS := --ServerApp.root_dir=notebooks \
+             $(if $(filter 0,$(shell id -u)),--allow-root) \
+             $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser)
+
+# the student versions (exercises to write); solutions stay one solution("name") away
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	@echo "Opening student/00_setup_check.ipynb, the lessons with exercises to write (with solutions: make lab-teacher)"
+	@$(if $(DISPLAY)$(WAYLAND_DISPLAY),,echo "No display: open the address JupyterLab prints below in a browser, then student/00_setup_check.ipynb")
+	$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) notebooks/student/00_setup_check.ipynb
+
+# the teacher versions in notebooks/, every solution filled in
+lab-teacher: $(STAMP)
+	$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) notebooks/00_setup_check.ipynb
+
+# a static HTML site of the executed lessons in site/ (offline; widgets as their stored pictures)
+site: $(STAMP)
+	$(BIN)/python tools/make_site.py
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check lookup_lib tests tools benchmarks
@@ -45,4 +64,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis site

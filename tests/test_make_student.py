@@ -455,3 +455,14 @@ def test_nbgraders_generate_assignment_stub_equals_make_students_for_a_written_a
     ours = make_student.student_notebook(stamped)
     assert released.cells[6].source == "".join(ours["cells"][6]["source"])
     assert released.cells[2].source == "".join(ours["cells"][2]["source"])  # code stubs unchanged
+
+
+def test_a_link_into_student_drops_the_folder_in_the_student_version():
+    from tools.make_student import student_notebook
+
+    link = "Next: [student/01_lookup_table.ipynb](student/01_lookup_table.ipynb); teachers: [01](01_lookup_table.ipynb)"
+    teacher = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(link)])
+    student = student_notebook(json.loads(nbformat.writes(teacher)))
+    assert "".join(student["cells"][0]["source"]) == (
+        "Next: [01_lookup_table.ipynb](01_lookup_table.ipynb); teachers: [01](01_lookup_table.ipynb)"
+    )

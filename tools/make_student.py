@@ -60,6 +60,12 @@ END_HIDDEN = re.compile(r"^[ \t]*### END HIDDEN TESTS\s*$")
 STUB = 'raise NotImplementedError("Your code here")'
 ANSWER = "{name} = None  # YOUR ANSWER HERE"
 TEXT_STUB = "YOUR ANSWER HERE"  # nbgrader's ClearSolutions.text_stub
+# A teacher notebook's link into notebooks/student/ (lesson 00 sends learners there): in a student notebook,
+# which already lives in student/, the link drops the folder.
+STUDENT_LINK = re.compile(
+    r"(?<=\]\()student/(?=\d\d_[A-Za-z0-9_]+\.ipynb)"  # the target of [text](student/NN_x.ipynb)
+    r"|(?<=\[)student/(?=\d\d_[A-Za-z0-9_]+\.ipynb\])"  # a link text that is the path itself
+)
 WRITTEN_ANSWER = re.compile(  # the first line of a written answer: <!-- written answer: cost_growth, 3 points -->
     r"^<!--\s*written answer:\s*(?P<grade_id>[A-Za-z0-9_-]+)\s*,\s*(?P<points>\d+)\s*points?\s*-->\s*$"
 )
@@ -316,6 +322,8 @@ def student_notebook(teacher: dict[str, Any], name: str = "notebook") -> dict[st
     for number, cell in enumerate(nb.get("cells", []), start=1):
         if cell.get("cell_type") == "markdown" and written_answer(_text(cell.get("source", ""))):
             cell["source"] = _lines(student_markdown(_text(cell["source"]), f"{name}, cell {number}"))
+        if cell.get("cell_type") == "markdown" and STUDENT_LINK.search(_text(cell.get("source", ""))):
+            cell["source"] = _lines(STUDENT_LINK.sub("", _text(cell["source"])))
         if cell.get("cell_type") != "code":
             continue
         cell["source"] = _lines(student_source(_text(cell.get("source", "")), f"{name}, cell {number}"))

@@ -35,3 +35,19 @@ def open_and_run_all(page, server: Server, notebook: str, timeout_s: float = 180
             return
         time.sleep(0.5)
     raise TimeoutError(f"Run All did not finish in {timeout_s} s; prompts: {prompts}")
+
+
+def block_network(page) -> list[str]:
+    """Refuse every request that is not a local file (as a machine with no network would); return the list
+    the refused addresses are appended to, so a test can say what a page tried to fetch."""
+    refused: list[str] = []
+
+    def handle(route):
+        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return refused

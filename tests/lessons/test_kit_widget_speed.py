@@ -77,3 +77,38 @@ def test_to_png_gives_the_pixels_savefig_gives():
 def test_png_size_refuses_other_bytes():
     with pytest.raises(ValueError, match="PNG"):
         png_size(b"GIF89a" + bytes(30))
+
+
+class Curve(FigureWidget):
+    """A constrained-layout figure whose ticks stay put while the data changes."""
+
+    def __init__(self):
+        super().__init__({"a": widgets.IntSlider(value=1, min=1, max=5)})
+
+    def draw(self, a):
+        fig = new_figure(3, 2)
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [0, a / 10, 0.2])
+        ax.set_ylim(0, 1)
+        ax.set_title("t")
+        return fig
+
+
+def test_a_layout_is_measured_once_and_reused_with_the_same_pixels():
+    w = Curve()
+    w.controls["a"].value = 3  # same ticks and titles: the first layout is reused, engine off
+    assert len(w._layouts) == 1
+    fresh = Curve.draw(w, a=3)
+    assert w.png == to_png(fresh)  # what the constrained layout itself gives
+
+
+def test_going_back_to_values_reuses_their_picture_but_still_draws():
+    w = Curve()
+    first, drawn = w.png, w.drawn
+    w.controls["a"].value = 2
+    w.controls["a"].value = 1
+    assert w.png == first and w.drawn == drawn + 1 and w.renders == 3
+    w.memo = False
+    w.controls["a"].value = 2
+    w.controls["a"].value = 1
+    assert w.png == first and w.drawn == drawn + 3

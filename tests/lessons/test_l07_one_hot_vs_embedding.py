@@ -314,8 +314,10 @@ def test_plot_model_costs_draws_the_formulas_and_marks_n():
     np.testing.assert_array_equal(lines["input", "onehot"].get_ydata(),
                                   [expected[n].onehot_input_bytes for n in sorted(expected)])
     assert lines["input", "here:embedding"].get_xydata().tolist() == [[5_000, 64 * 8]]
-    assert f"{expected[5_000].onehot_params:,}" in params.get_title()
-    assert format_bytes(expected[5_000].onehot_input_bytes) in inputs.get_title()
+    readout = {ax.get_label(): next(t.get_text() for t in ax.texts if t.get_gid() == "readout") for ax in fig.axes}
+    assert "N = 5,000" in readout["params"] and f"{expected[5_000].onehot_params:,}" in readout["params"]
+    assert format_bytes(expected[5_000].onehot_input_bytes) in readout["input"]
+    assert "D = 8" in params.get_title() and "N =" not in params.get_title()  # the layout does not follow N
 
 
 # -- accuracy bars -------------------------------------------------------------------------------------------
@@ -458,3 +460,22 @@ def test_explorer_rejects_values_its_sliders_do_not_offer():
         ChoiceExplorer(num_items=1234)
     with pytest.raises(ValueError, match="dim"):
         ChoiceExplorer(dim=3)
+
+
+def test_typing_n_moves_the_slider_or_says_why_not():
+    w = ChoiceExplorer()
+    w.typed.value = "100,000"
+    assert w.controls["num_items"].value == 100_000 and w.cost.num_items == 100_000
+    w.typed.value = "5"  # not on the slider: a message, the picture stays
+    assert w.controls["num_items"].value == 100_000
+    assert "N = 5 is not on the slider" in w.caption.value and "10,000,000" in w.caption.value
+    w.typed.value = "abc"
+    assert "N = abc is not on the slider" in w.caption.value
+    w.typed.value = "10"
+    assert w.controls["num_items"].value == 10 and "not on the slider" not in w.caption.value
+
+
+def test_explorer_redraws_n_changes_with_the_layout_of_the_first_draw_and_the_same_pixels():
+    w = ChoiceExplorer(num_items=1_000, dim=2)
+    w.controls["num_items"].value = 100_000  # laid out with the layout of N = 1,000 (same D)
+    assert w.png == to_png(plot_model_costs(100_000, 2, 16, 500))

@@ -54,7 +54,8 @@ def _extent(ax: Axes) -> tuple[float, float]:
 def _lay_out(fig: Figure, axes: Sequence[Axes], operators: Sequence[str], title: str | None) -> None:
     """Size the figure and put the panels side by side, centred vertically, one cell = CELL inches.
 
-    ``operators[i]`` is written in the gap between panel i and panel i + 1.
+    ``operators[i]`` is written in the gap between panel i and panel i + 1, level with the panels'
+    titles: above the arrows that run through the gaps, so that none crosses it.
     """
     sizes = [(w * CELL, h * CELL) for w, h in map(_extent, axes)]
     top = MARGIN + PANEL_TITLE + (0.35 if title else 0.0)
@@ -68,9 +69,8 @@ def _lay_out(fig: Figure, axes: Sequence[Axes], operators: Sequence[str], title:
         ax.set_position([left / fig_w, 1 - (y + h) / fig_h, w / fig_w, h / fig_h])
         left += w
         if i < len(operators):
-            fig.text((left + GAP / 2) / fig_w, 1 - (top + height / 2 + 0.1) / fig_h, operators[i],
-                     ha="center", va="center", fontsize=20, color=INK, zorder=10,
-                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})  # arrows pass behind it
+            fig.text((left + GAP / 2) / fig_w, 1 - (top - 0.05) / fig_h, operators[i],
+                     ha="center", va="bottom", fontsize=18, color=INK, zorder=10)
             left += GAP
     if title:
         fig.suptitle(title, fontsize=11, color=INK, y=1 - 0.1 / fig_h, va="top")
@@ -85,10 +85,10 @@ def _light(ax: Axes, row: int, col: int, color: str, gid: str) -> None:
 
 def _arrow(fig: Figure, start: tuple[float, float], ax_start: Axes, end: tuple[float, float], ax_end: Axes,
            gid: str) -> None:
-    """A thin curved arrow from a point of one panel to a point of another (data coordinates)."""
+    """A thin straight arrow from a point of one panel to a point of another (data coordinates)."""
     arrow = ConnectionPatch(start, end, coordsA=ax_start.transData, coordsB=ax_end.transData,
                             arrowstyle="-|>", mutation_scale=9, color=INK, linewidth=0.9, alpha=0.7,
-                            shrinkA=2, shrinkB=2, connectionstyle="arc3,rad=-0.15")
+                            shrinkA=1, shrinkB=1)
     arrow.set_gid(gid)
     fig.add_artist(arrow)
 
@@ -102,7 +102,8 @@ def draw_onehot_matmul(indices: Any, weight: Any, *, fmt: str = "{:.2f}", title:
     """Draw the lookup as a product: ``one_hot(indices, V) (N, V) @ weight (V, D) = output (N, D)``.
 
     Each row of the one-hot matrix has one 1 (lit in ``HIGHLIGHT``), in the column of its
-    index; an arrow runs from that 1 to the row of ``weight`` it picks (also lit), and the
+    index; an arrow runs from the end of that row to the row of ``weight`` it picks (also lit; it
+    passes no digit, label or operator), and the
     output rows are filled in ``OUTPUT``. Every other product term is a 0 times something.
 
     Parameters
@@ -142,7 +143,8 @@ def draw_onehot_matmul(indices: Any, weight: Any, *, fmt: str = "{:.2f}", title:
     _lay_out(fig, [ax_hot, ax_w, ax_out], ["@", "="], title)
     for n, k in enumerate(flat.tolist()):
         _light(ax_hot, n, k, HIGHLIGHT, gid=f"one:{n},{k}")
-        _arrow(fig, (k + 1.0, n + 0.5), ax_hot, (-LABEL_CELLS + 0.1, k + 0.5), ax_w, gid=f"pick:{n}->row{k}")
+        # from the end of one-hot row n (past its digits) to the left of weight row k (before its label)
+        _arrow(fig, (table.shape[0] + 0.05, n + 0.5), ax_hot, (-LABEL_CELLS, k + 0.5), ax_w, gid=f"pick:{n}->row{k}")
     return fig
 
 

@@ -71,7 +71,7 @@ def plot_renorm_table(weight: Any, indices: Any, max_norm: float, norm_type: flo
 
 
 def plot_norm_ball(weight: Any, indices: Any, max_norm: float, norm_type: float = 2.0,
-                   *, size: float = 4.6) -> Figure:
+                   *, size: float = 4.2) -> Figure:
     """2-D rows as arrows before and after one lookup with ``max_norm``, inside the norm ball.
 
     Parameters
@@ -80,7 +80,7 @@ def plot_norm_ball(weight: Any, indices: Any, max_norm: float, norm_type: float 
     indices : array_like of int
     max_norm, norm_type : float
     size : float
-        Width of the square figure in inches.
+        Height of the figure in inches (the square plot; the legend stands on its right).
 
     Returns
     -------
@@ -90,11 +90,15 @@ def plot_norm_ball(weight: Any, indices: Any, max_norm: float, norm_type: float 
     return plot_renorm_step(renorm_step(weight, indices, max_norm, norm_type), size=size)
 
 
-def plot_renorm_step(step: RenormStep, *, size: float = 4.6) -> Figure:
-    """:func:`plot_norm_ball` for a step already computed with :func:`renorm_step` (rows of length 2)."""
-    fig = new_figure(size, size + 1.1)  # room for the title and the legend below
+def plot_renorm_step(step: RenormStep, *, size: float = 4.2) -> Figure:
+    """:func:`plot_norm_ball` for a step already computed with :func:`renorm_step` (rows of length 2).
+
+    Wide rather than tall (the legend on the right), so that a widget's controls and the
+    picture fit in one screen.
+    """
+    fig = new_figure(size + 2.2, size)
     draw_norm_ball(fig.add_subplot(), step)
-    _arrow_legend(fig, ncols=2)
+    _arrow_legend(fig, ncols=1, loc="outside right center")
     return fig
 
 
@@ -131,7 +135,9 @@ def draw_norm_ball(ax: Axes, step: RenormStep, limit: float | None = None) -> No
     ax.set_aspect("equal")
     ax.axhline(0, color=PADDING, linewidth=0.8, zorder=0)
     ax.axvline(0, color=PADDING, linewidth=0.8, zorder=0)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=9)
+    ax.set_xlabel("coordinate 0 of the row", fontsize=9, color=INK)
+    ax.set_ylabel("coordinate 1 of the row", fontsize=9, color=INK)
     rescaled = ", ".join(str(k) for k in sorted(changed)) or "none"
     ax.set_title(f"norm_type={norm_label(step.norm_type)}: ‖v‖{_subscript(step.norm_type)} ≤ {step.max_norm:g}"
                  f"\nrescaled rows: {rescaled}", fontsize=10, color=INK)
@@ -158,14 +164,14 @@ def _limit(step: RenormStep) -> float:
     return 1.15 * largest + 0.4
 
 
-def _arrow_legend(fig: Figure, ncols: int) -> None:
+def _arrow_legend(fig: Figure, ncols: int, loc: str = "outside lower center") -> None:
     handles = [
         Line2D([], [], color=CHANGED, linewidth=2, linestyle="--", alpha=GHOST_ALPHA, label="before (rescaled row)"),
         Line2D([], [], color=CHANGED, linewidth=2, label="after: rescaled"),
         Line2D([], [], color=HIGHLIGHT, linewidth=2, label="looked up, unchanged"),
         Line2D([], [], color=PADDING, linewidth=2, label="not looked up"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=ncols, frameon=False, fontsize=9)
+    fig.legend(handles=handles, loc=loc, ncols=ncols, frameon=False, fontsize=9)
 
 
 def _swatch(color: str, label: str):

@@ -74,7 +74,8 @@ class GradientExplorer(FigureWidget):
         self.error = ""
         controls = {
             "indices": widgets.Text(value=indices, description="indices", continuous_update=False,
-                                    layout=widgets.Layout(width="28em")),
+                                    # wide enough for the starting text (issue 16: it was cut)
+                                    layout=widgets.Layout(width=f"calc({max(len(indices), 24) + 2}ch + 7em)")),
             "scale_grad_by_freq": widgets.Checkbox(value=scale_grad_by_freq, description="scale_grad_by_freq",
                                                    indent=False),
             "padding": widgets.Checkbox(value=padding, description=f"padding_idx={self.padding_idx}", indent=False),

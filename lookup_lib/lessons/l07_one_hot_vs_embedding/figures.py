@@ -56,7 +56,7 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
     Parameters
     ----------
     num_items : int
-        The N marked on both panels; its exact numbers are in the panels' titles.
+        The N marked on both panels; its exact numbers are written in each panel.
     dim, num_outputs, batch : int
         D, C and B (fixed along the curves).
     grid : sequence of int
@@ -65,8 +65,9 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
     Returns
     -------
     matplotlib.figure.Figure
-        Axes labelled "params" and "input", each with lines whose gids are "onehot" and "embedding", and
-        the markers at N = ``num_items`` with gids "here:onehot" and "here:embedding".
+        Axes labelled "params" and "input", each with lines whose gids are "onehot" and "embedding",
+        the markers at N = ``num_items`` with gids "here:onehot" and "here:embedding", and a text
+        with gid "readout" giving both numbers at N.
     """
     here = model_costs(num_items, dim, num_outputs, batch)
     ns = np.array(sorted({*map(int, grid), here.num_items}), dtype=np.int64)
@@ -96,11 +97,17 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
         ax.legend(loc="upper left", fontsize=9, frameon=False)
         ax.set_xlim(ns[0] / 2, ns[-1] * 2)
     left, right = fig.axes
+    # The titles depend on C, D and B only; N's numbers are written inside the axes (below the legend),
+    # so that the layout, measured once per D, does not change when N moves (issue 17).
+    left.set_title(f"parameters (C = {num_outputs} outputs, D = {dim})", fontsize=10, color=INK)
+    right.set_title(f"input of one batch (B = {batch})", fontsize=10, color=INK)
     at = f"at N = {here.num_items:,}:"
-    left.set_title(f"parameters (C = {num_outputs} outputs, D = {dim})\n{at} one-hot {here.onehot_params:,}, "
-                   f"embedding {here.embedding_params:,}", fontsize=10, color=INK)
-    right.set_title(f"input of one batch (B = {batch})\n{at} one-hot {format_bytes(here.onehot_input_bytes)}, "
-                    f"indices {format_bytes(here.index_input_bytes)}", fontsize=10, color=INK)
+    box = {"facecolor": "white", "edgecolor": PADDING, "boxstyle": "round,pad=0.3"}
+    left.text(0.03, 0.80, f"{at}\none-hot {here.onehot_params:,}\nembedding {here.embedding_params:,}",
+              transform=left.transAxes, ha="left", va="top", fontsize=9, color=INK, bbox=box, gid="readout")
+    right.text(0.03, 0.80, f"{at}\none-hot {format_bytes(here.onehot_input_bytes)}\n"
+               f"indices {format_bytes(here.index_input_bytes)}",
+               transform=right.transAxes, ha="left", va="top", fontsize=9, color=INK, bbox=box, gid="readout")
     return fig
 
 

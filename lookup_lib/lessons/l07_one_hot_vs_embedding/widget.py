@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
@@ -56,12 +58,37 @@ class ChoiceExplorer(FigureWidget):
         controls = {
             "num_items": widgets.SelectionSlider(options=[(f"{n:,}", n) for n in NUM_ITEMS], value=num_items,
                                                  description="N (categories)", style={"description_width": "initial"},
-                                                 continuous_update=False),
+                                                 continuous_update=False,
+                                                 # room for the readout "10,000,000" before the next control
+                                                 layout=widgets.Layout(margin="2px 4.5em 2px 0")),
             "dim": widgets.SelectionSlider(options=DIMS, value=dim, description="D (embedding dim)",
                                            style={"description_width": "initial"}, continuous_update=False),
         }
-        super().__init__(controls, caption=f"C = {num_outputs} outputs, batches of B = {batch}. The one-hot input "
-                                           "grows with N; the indices do not. Try D larger than C.")
+        self.hint = (f"C = {num_outputs} outputs, batches of B = {batch}. The one-hot input grows with N; "
+                     "the indices do not. Try D larger than C.")
+        super().__init__(controls, caption=self.hint)
+        # Typing N: a value the slider has is set on it; any other is refused with a message (issue 16).
+        self.typed = widgets.Text(value="", placeholder="or type N, Enter", continuous_update=False,
+                                  layout=widgets.Layout(width="11em"))
+        self.typed.observe(self._on_typed, names="value")
+        row = self.children[0]
+        row.children = (*row.children, self.typed)
+
+    def _on_typed(self, change: dict) -> None:
+        text = str(change["new"]).strip().replace(",", "").replace("_", "")
+        if not text:
+            return
+        try:
+            n = int(float(text))
+        except ValueError:
+            n = None
+        if n in NUM_ITEMS:
+            self.caption.value = self.hint
+            self.controls["num_items"].value = n
+            return
+        choices = ", ".join(f"{v:,}" for v in NUM_ITEMS)
+        self.caption.value = (f"<span style='color:#d1495b'><b>N = {html.escape(str(change['new']))} is not on the "
+                              f"slider:</b> type one of {choices}.</span>")
 
     def draw(self, num_items: int, dim: int) -> Figure:
         """The cost curves for this D, with this N marked."""

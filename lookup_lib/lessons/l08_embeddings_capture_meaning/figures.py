@@ -122,7 +122,8 @@ def plot_neighbours(query: str, words: Sequence[str], similarities: Sequence[flo
 
 def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[str] | None = None, *,
                     label: Sequence[str] | None = None, highlight: str | None = None, circle: Sequence[str] = (),
-                    title: str = "word vectors, projected to 2-D", ax: Axes | None = None) -> Figure:
+                    title: str = "word vectors, projected to 2-D", explained: Sequence[float] | None = None,
+                    ax: Axes | None = None) -> Figure:
     """2-D points coloured by group, each group named at its centre, some words written next to their point.
 
     Parameters
@@ -130,17 +131,20 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
     points : array, shape (N, 2), e.g. from the kit's :func:`~lookup_lib.lessons.kit.projection.pca`
     words : N words, one per point
     groups : N group names (colours and a legend); None draws every point in one colour
-    label : the words to write next to their points (default: all words when N <= 20, else none;
-        the group names are written at the group centres instead)
+    label : the words to write next to their points (default: all words when N <= 20, else the two
+        words of each group closest to its centre; the group names are written beside the groups)
     highlight : a word drawn larger, in orange, and always labelled (its group's name is left out,
         to make room for the label)
     circle : words whose points get a teal ring (e.g. the neighbours of ``highlight``)
     title : the title of the Axes
+    explained : the share of the variance each axis keeps (e.g. the second result of ``pca``),
+        written in the axis labels
     ax : draw on this Axes instead of a new figure
 
     Returns
     -------
     matplotlib.figure.Figure
+        Axis labels "PC 1", "PC 2" (with the share of variance when ``explained`` is given).
     """
     points = np.asarray(points, dtype=np.float64)
     if points.shape != (len(words), 2):
@@ -151,7 +155,12 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
     colors = group_colors(group_list)
     for (x, y), word, group in zip(points, words, group_list, strict=True):
         ax.scatter([x], [y], s=28, color=colors[group], edgecolors="white", linewidths=0.5, gid=f"point:{word}")
-    to_label = list(label) if label is not None else (list(words) if len(words) <= 20 else [])
+    if label is not None:
+        to_label = list(label)
+    elif len(words) <= 20:
+        to_label = list(words)
+    else:
+        to_label = _typical_words(points, list(words), group_list, 2)
     if groups is not None:
         skip = group_list[list(words).index(highlight)] if highlight is not None else None
         _name_groups(ax, points, group_list, {g: c for g, c in colors.items() if g != skip})
@@ -167,29 +176,88 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
     _pad_limits(ax, points)
     ax.set_aspect("equal", adjustable="box")  # distances in the picture are distances in the projection
     ax.tick_params(labelsize=8)
+    for k, setter in enumerate((ax.set_xlabel, ax.set_ylabel)):
+        share = f" ({float(explained[k]):.0%} of the variance)" if explained is not None else ""
+        setter(f"PC {k + 1}{share}", fontsize=9, color=INK)
     ax.set_title(title, fontsize=10, color=INK)
     return fig
 
 
+def _typical_words(points: np.ndarray, words: list[str], groups: list[str], per_group: int) -> list[str]:
+    """The ``per_group`` words of each group closest to the group's centre (labels that stay legible)."""
+    chosen = []
+    for group in dict.fromkeys(groups):
+        members = [k for k, g in enumerate(groups) if g == group]
+        centre = points[members].mean(axis=0)
+        members.sort(key=lambda k: float(np.linalg.norm(points[k] - centre)))
+        chosen += [words[k] for k in members[:per_group]]
+    return chosen
+
+
 def plot_word_neighbourhood(query: str, neighbour_words: Sequence[str], similarities: Sequence[float],
-                            points: np.ndarray, words: Sequence[str], groups: Sequence[str] | None = None) -> Figure:
-    """The widget's figure: the neighbours of ``query`` as bars (left) and where they sit in 2-D (right).
+                            points: np.ndarray | None = None, words: Sequence[str] | None = None,
+                            groups: Sequence[str] | None = None) -> Figure:
+    """The widget's figure: the neighbours of ``query`` as bars (left) and on a ring by rank (right).
+
+    The ring puts ``query`` in the centre and its neighbours around it, most similar at the top,
+    then clockwise in order of similarity, each joined to the centre by a line as thick as its
+    similarity: neighbours never pile up (in a 2-D projection close words overlap into one blob),
+    and every label has its own place.
 
     Parameters
     ----------
     query : the chosen word
     neighbour_words, similarities : its k nearest neighbours and their cosine similarity
-    points, words, groups : the 2-D projection of all words (see :func:`plot_projection`)
+    points : unused (kept for callers of the former map panel)
+    words, groups : all words and their group names (colours); None draws one colour
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panels "bars" (bars ``"bar:WORD"``) and "ring" (the centre ``"highlight:QUERY"``, each
+        neighbour a point ``"neighbour:WORD"`` and a text).
     """
-    fig = new_figure(10.5, 5.2)
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
-    group_of = dict(zip(words, groups, strict=True)) if groups is not None else None
+    fig = new_figure(9.6, 4.6)
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.1])
+    left.set_label("bars")
+    right.set_label("ring")
+    group_of = dict(zip(words, groups, strict=True)) if groups is not None and words is not None else None
     same = [group_of[w] == group_of[query] for w in neighbour_words] if group_of else None
     plot_neighbours(query, neighbour_words, similarities, same_group=same,
                     group=group_of[query] if group_of else None, ax=left)
-    plot_projection(points, words, groups, label=[], highlight=query, circle=list(neighbour_words),
-                    title=f"'{query}' (orange) and its {len(neighbour_words)} neighbours (circled) in 2-D", ax=right)
+    _draw_rank_ring(right, query, list(neighbour_words), np.asarray(similarities, dtype=np.float64), group_of)
     return fig
+
+
+def _draw_rank_ring(ax: Axes, query: str, neighbours: list[str], sims: np.ndarray,
+                    group_of: dict[str, str] | None) -> None:
+    """``query`` in the centre; neighbour r at angle 90° - 360° r / k on the unit circle."""
+    colors = group_colors(list(group_of.values())) if group_of else {}
+    k = len(neighbours)
+    angles = np.pi / 2 - 2 * np.pi * np.arange(k) / max(k, 1)
+    xy = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    ax.add_patch(_ring_guide())
+    for (x, y), word, sim in zip(xy, neighbours, sims, strict=True):
+        ax.plot([0, x], [0, y], color=PADDING, linewidth=0.5 + 3 * max(float(sim), 0.0), zorder=1)
+        color = colors.get(group_of[word], OUTPUT) if group_of else OUTPUT
+        ax.scatter([x], [y], s=90, color=color, edgecolors=INK, linewidths=0.8, zorder=3, gid=f"neighbour:{word}")
+        ha = "left" if x > 0.2 else "right" if x < -0.2 else "center"
+        va = "bottom" if y > 0.2 else "top" if y < -0.2 else "center"
+        ax.text(1.14 * x, 1.14 * y, f"{word} {sim:.2f}", ha=ha, va=va, fontsize=9, color=INK, zorder=4)
+    ax.scatter([0], [0], s=260, color=HIGHLIGHT, edgecolors=INK, linewidths=1.2, zorder=5, gid=f"highlight:{query}")
+    ax.text(0, -0.16, query, ha="center", va="top", fontsize=10, fontweight="bold", color=INK, zorder=5)
+    ax.set_xlim(-1.75, 1.75)
+    ax.set_ylim(-1.4, 1.4)
+    ax.set_aspect("equal", adjustable="box")
+    ax.axis("off")
+    ax.set_title(f"'{query}' and its {k} neighbours, by rank\n(most similar on top, then clockwise)",
+                 fontsize=10, color=INK)
+
+
+def _ring_guide():
+    from matplotlib.patches import Circle
+
+    return Circle((0, 0), 1, facecolor="none", edgecolor=NEUTRAL, linewidth=1.5, zorder=0)
 
 
 # -- weekday and month rings -----------------------------------------------------------------------

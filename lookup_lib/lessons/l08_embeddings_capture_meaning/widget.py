@@ -34,7 +34,7 @@ class NeighbourExplorer(FigureWidget):
 
     Attributes
     ----------
-    points : numpy.ndarray, shape (V, 2): the PCA projection drawn on the right
+    points : numpy.ndarray, shape (V, 2): the 2-D PCA projection of the vectors (for the lesson's map)
     neighbours : list of str: the neighbours shown now, most similar first
     similarities : numpy.ndarray, shape (k,): their cosine similarity to the chosen word
     """
@@ -62,8 +62,9 @@ class NeighbourExplorer(FigureWidget):
             "word": widgets.Dropdown(options=sorted(self.words), value=first, description="word"),
             "k": widgets.IntSlider(value=k, min=1, max=min(15, len(self.words) - 1), description="neighbours"),
         }
-        super().__init__(controls, caption="Neighbours are measured with cosine similarity in all dimensions; "
-                                           "the map on the right is only their 2-D shadow (PCA).")
+        super().__init__(controls, caption=(
+            "Neighbours are measured with cosine similarity in all dimensions; right: the same neighbours "
+            "around the word, by rank (line width = similarity)."))
 
     def draw(self, word: str, k: int) -> Figure:
         """Find the ``k`` nearest neighbours of ``word`` and draw them."""
