@@ -248,9 +248,10 @@ def test_correct_implementations_pass(name, answer, capsys):
 def test_every_function_exercise_has_at_least_three_correct_answers_tested():
     # lessons 10 and 11 keep their catalogues beside their own tests
     from tests.lessons.test_l11_tables_too_big_for_one_machine import CORRECT_L11
+    from tests.lessons.test_l12_meaning_from_real_text import CORRECT_L12
 
-    assert sorted(FUNCTIONS) == sorted({**CORRECT, **CORRECT_L11})
-    assert all(len(answers) >= 3 for answers in {**CORRECT, **CORRECT_L11}.values())
+    assert sorted(FUNCTIONS) == sorted({**CORRECT, **CORRECT_L11, **CORRECT_L12})
+    assert all(len(answers) >= 3 for answers in {**CORRECT, **CORRECT_L11, **CORRECT_L12}.values())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Lesson 12: the KJV split, subsampling, the trainer shown in the lesson, the baselines, the shipped data, exercises."""
+"""Lesson 12: the KJV split, subsampling, the lesson's trainer, the baselines, the shipped data, the exercises."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ NOTEBOOK = ROOT / "notebooks" / "12_meaning_from_real_text.ipynb"
 def test_every_tenth_verse_is_held_out_and_the_vocabulary_comes_from_the_rest():
     corpus = kjv_corpus()
     assert (len(corpus.train), len(corpus.held_out)) == (27992, 3110)
-    assert corpus.vocab.words[:2] == ["<pad>", "<unk>"] and int(corpus.vocab.counts.min(initial=5, where=corpus.vocab.counts > 0)) >= 5
+    assert corpus.vocab.words[:2] == ["<pad>", "<unk>"] and corpus.vocab.counts[2:].min() >= 5
 
 
 def test_keep_probability_is_word2vecs_formula_capped_at_one():

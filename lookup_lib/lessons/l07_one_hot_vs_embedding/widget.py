@@ -17,6 +17,14 @@ NUM_ITEMS = (10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000)
 DIMS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
 
+def _short(n: int) -> str:
+    """``10_000_000`` → ``"10M"``: a readout that fits the slider's box (the figure gives the full number)."""
+    for size, unit in ((1_000_000, "M"), (1_000, "k")):
+        if n >= size:
+            return f"{n // size}{unit}"
+    return str(n)
+
+
 class ChoiceExplorer(FigureWidget):
     """Parameters and input memory of ``one_hot → Linear`` and ``Embedding → Linear``, by formula.
 
@@ -56,7 +64,7 @@ class ChoiceExplorer(FigureWidget):
         self.batch = batch
         self.cost: ModelCost = model_costs(num_items, dim, num_outputs, batch)  # checks num_outputs and batch
         controls = {
-            "num_items": widgets.SelectionSlider(options=[(f"{n:,}", n) for n in NUM_ITEMS], value=num_items,
+            "num_items": widgets.SelectionSlider(options=[(_short(n), n) for n in NUM_ITEMS], value=num_items,
                                                  description="N (categories)", style={"description_width": "initial"},
                                                  continuous_update=False,
                                                  # room for the readout "10,000,000" before the next control
