@@ -271,6 +271,11 @@ def run_answer(
         return Run(error=exc)
 
 
+def ints(values: Any) -> np.ndarray:
+    """``values`` as an int64 array: the index arrays the cases are written with."""
+    return np.array(values, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class Case:
     """One input on which a student's function is run.

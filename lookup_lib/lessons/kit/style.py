@@ -141,6 +141,15 @@ def _cell(x: float, y: float, color: str):
     return Rectangle((x, y), 1, 1, facecolor=color, edgecolor="white", linewidth=1.5)
 
 
+
+def message_figure(message: str, width: float = 6.0) -> Figure:
+    """A small figure that only says ``message``: what a widget shows instead of a chart when its input is wrong."""
+    fig = new_figure(width, 1.2)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=INK, wrap=True)
+    return fig
+
 def show_figures_as_png() -> None:
     """In IPython, display a returned ``Figure`` as a PNG, with or without ``%matplotlib inline``.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from lookup_lib import core
-from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
+from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise, ints
 from lookup_lib.lessons.kit.feedback import close, whole_numbers
 
 
@@ -24,10 +24,6 @@ def num_embeddings_for(vocab):
 
 
 # -- cases ------------------------------------------------------------------------------------------
-def _ints(values) -> np.ndarray:
-    return np.array(values, dtype=np.int64)
-
-
 def _readable_table(num_rows: int = 5, dim: int = 3) -> np.ndarray:
     """Row k holds 10k, 10k + 1, ...: a wrong row is easy to spot in the feedback."""
     return (10 * np.arange(num_rows)[:, None] + np.arange(dim)).astype(np.float32)
@@ -37,11 +33,11 @@ def lookup_cases() -> list[Case]:
     rng = np.random.default_rng(1)
     table = _readable_table()
     return [
-        Case("simple 1-D indices", (_ints([4, 0, 2, 2]), table)),
-        Case("repeated unsorted indices", (_ints([3, 1, 3, 0, 3]), table)),
-        Case("2-D indices (a batch of sequences)", (_ints([[0, 4, 1], [2, 2, 3]]), table)),
+        Case("simple 1-D indices", (ints([4, 0, 2, 2]), table)),
+        Case("repeated unsorted indices", (ints([3, 1, 3, 0, 3]), table)),
+        Case("2-D indices (a batch of sequences)", (ints([[0, 4, 1], [2, 2, 3]]), table)),
         Case("3-D indices", (rng.integers(0, 5, size=(2, 2, 2)), table)),
-        Case("empty index array", (_ints([]), table)),
+        Case("empty index array", (ints([]), table)),
         Case("random float64 table", (rng.integers(0, 7, size=(3, 4)), rng.normal(size=(7, 4)))),
     ]
 

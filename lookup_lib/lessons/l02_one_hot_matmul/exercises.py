@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from lookup_lib import core
-from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
+from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise, ints
 from lookup_lib.lessons.kit.feedback import close, whole_number
 from lookup_lib.lessons.l01_lookup_table.exercises import diagnose_lookup, lookup_cases
 
@@ -27,19 +27,15 @@ def one_hot_matmul(indices, weight):
 
 
 # -- cases ------------------------------------------------------------------------------------------
-def _ints(values) -> np.ndarray:
-    return np.array(values, dtype=np.int64)
-
-
 def _one_hot_cases() -> list[Case]:
     rng = np.random.default_rng(0)
     return [
-        Case("simple 1-D indices", (_ints([2, 0, 2, 1]), 3)),
-        Case("repeated unsorted indices", (_ints([3, 1, 3, 0, 1]), 4)),
-        Case("categories absent from the input", (_ints([1, 1]), 5)),
-        Case("2-D indices", (_ints([[0, 2], [3, 1], [2, 2]]), 4)),
+        Case("simple 1-D indices", (ints([2, 0, 2, 1]), 3)),
+        Case("repeated unsorted indices", (ints([3, 1, 3, 0, 1]), 4)),
+        Case("categories absent from the input", (ints([1, 1]), 5)),
+        Case("2-D indices", (ints([[0, 2], [3, 1], [2, 2]]), 4)),
         Case("3-D indices", (rng.integers(0, 6, size=(2, 1, 3)), 6)),
-        Case("empty index array", (_ints([]), 3)),
+        Case("empty index array", (ints([]), 3)),
         Case("int32 indices", (np.array([4, 0], dtype=np.int32), 5)),
     ]
 

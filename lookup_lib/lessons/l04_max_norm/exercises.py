@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from lookup_lib import core
-from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
+from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise, ints
 from lookup_lib.lessons.kit.feedback import close, mismatch, row_numbers
 
 
@@ -37,22 +37,18 @@ def _table() -> np.ndarray:
     return np.array([[3, 4], [0.3, 0.4], [6, 8], [0, -2], [1, 1]], dtype=np.float32)
 
 
-def _ints(values) -> np.ndarray:
-    return np.array(values, dtype=np.int64)
-
-
 def _renorm_cases() -> list[Case]:
     rng = np.random.default_rng(4)
     return [
-        Case("rows above and below max_norm", (_table(), _ints([0, 1]), 2.0)),
-        Case("repeated unsorted indices", (_table(), _ints([4, 0, 4, 2, 0]), 2.0)),
+        Case("rows above and below max_norm", (_table(), ints([0, 1]), 2.0)),
+        Case("repeated unsorted indices", (_table(), ints([4, 0, 4, 2, 0]), 2.0)),
         # float64: in float32, norm + 1e-7 rounds back to 2.0, and a `>=` would go unnoticed
-        Case("a row exactly at max_norm stays", (_table().astype(np.float64), _ints([3, 1]), 2.0), exact=True),
-        Case("norm_type=1", (_table(), _ints([0, 4, 1]), 3.0), {"norm_type": 1.0}),
-        Case("norm_type=inf", (_table(), _ints([0, 4, 2]), 3.0), {"norm_type": np.inf}),
-        Case("2-D indices", (_table(), _ints([[0, 1], [2, 1]]), 2.0)),
-        Case("empty index array", (_table(), _ints([]), 1.0)),
-        Case("random float64 table", (1.5 * rng.normal(size=(6, 3)), _ints([5, 1, 3, 1]), 1.5)),
+        Case("a row exactly at max_norm stays", (_table().astype(np.float64), ints([3, 1]), 2.0), exact=True),
+        Case("norm_type=1", (_table(), ints([0, 4, 1]), 3.0), {"norm_type": 1.0}),
+        Case("norm_type=inf", (_table(), ints([0, 4, 2]), 3.0), {"norm_type": np.inf}),
+        Case("2-D indices", (_table(), ints([[0, 1], [2, 1]]), 2.0)),
+        Case("empty index array", (_table(), ints([]), 1.0)),
+        Case("random float64 table", (1.5 * rng.normal(size=(6, 3)), ints([5, 1, 3, 1]), 1.5)),
     ]
 
 
@@ -63,11 +59,11 @@ def _reference(weight, indices, max_norm, norm_type=2.0) -> np.ndarray:
 def _penalty_cases() -> list[Case]:
     rng = np.random.default_rng(7)
     return [
-        Case("rows above and below max_norm", (_table(), _ints([0, 1, 3]), 2.0)),
-        Case("repeated unsorted indices", (_table(), _ints([4, 0, 4, 2, 0]), 2.0)),
-        Case("no row long enough to be rescaled", (_table(), _ints([1, 4]), 20.0)),
-        Case("2-D indices", (_table(), _ints([[0, 1], [2, 1]]), 1.0)),
-        Case("random table", ((2 * rng.normal(size=(6, 3))).astype(np.float32), _ints([5, 1, 3, 1]), 1.5)),
+        Case("rows above and below max_norm", (_table(), ints([0, 1, 3]), 2.0)),
+        Case("repeated unsorted indices", (_table(), ints([4, 0, 4, 2, 0]), 2.0)),
+        Case("no row long enough to be rescaled", (_table(), ints([1, 4]), 20.0)),
+        Case("2-D indices", (_table(), ints([[0, 1], [2, 1]]), 1.0)),
+        Case("random table", ((2 * rng.normal(size=(6, 3))).astype(np.float32), ints([5, 1, 3, 1]), 1.5)),
     ]
 
 

@@ -26,8 +26,6 @@ def _rounded(value) -> float:
     return round(number(value), 6)
 
 
-def _count(value) -> int:
-    return whole_number(value)
 
 
 
@@ -155,7 +153,7 @@ EXERCISES = [
             "until it is coalesced; positions holding the padding_idx are left out."
         ),
         answer=_sparse_nnz_answer(),
-        normalize=_count,
+        normalize=whole_number,
         wrong={
             6: "Positions holding the padding_idx are left out of the sparse gradient.",
             3: "That counts distinct rows, as after .coalesce(); before it, repeats are kept.",

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from lookup_lib.checks import check_positive_int, check_range, normalize_padding_idx
 from lookup_lib.lessons.kit.indices import parse_indices
-from lookup_lib.lessons.kit.style import INK, new_figure
+from lookup_lib.lessons.kit.style import message_figure
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l05_gradients.figures import plot_grad_norms
 from lookup_lib.lessons.l05_gradients.gradients import row_gradients
@@ -89,7 +89,7 @@ class GradientExplorer(FigureWidget):
             idx = self._read(indices)
         except (ValueError, IndexError) as exc:
             self.grad, self.error = None, str(exc)
-            return _message_figure(self.error)
+            return message_figure(self.error)
         self.error = ""
         pad = self.padding_idx if padding else None
         ones = np.ones((idx.size, self.embedding_dim), dtype=np.float32)  # dL/dout for loss = out.sum()
@@ -107,13 +107,3 @@ class GradientExplorer(FigureWidget):
         idx = parse_indices(text, self.labels)
         check_range(idx, self.num_embeddings)
         return idx
-
-
-def _message_figure(message: str) -> Figure:
-    """A small figure that only says ``message`` (shown instead of a chart when the input is wrong)."""
-    fig = new_figure(6, 1.2)
-    ax = fig.add_subplot()
-    ax.axis("off")
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=INK, wrap=True)
-    return fig
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lookup_lib.lessons.kit.exercise import Case, FunctionExercise
+from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, ints
 from lookup_lib.lessons.kit.feedback import close
 
 
@@ -23,22 +23,18 @@ def embedding_bag_sum(indices, weight, offsets):
 
 
 # -- cases ------------------------------------------------------------------------------------------
-def _ints(values) -> np.ndarray:
-    return np.array(values, dtype=np.int64)
-
-
 def _bag_cases() -> list[Case]:
     rng = np.random.default_rng(5)
     table = (10 * np.arange(5)[:, None] + np.arange(3)).astype(np.float32)  # row k: 10k, 10k + 1, 10k + 2
     return [
-        Case("two bags", (_ints([0, 2, 1, 1, 2]), table, _ints([0, 2]))),
-        Case("repeated indices in a bag", (_ints([3, 3, 3, 1]), table, _ints([0, 3]))),
-        Case("one index per bag", (_ints([4, 0, 2]), table, _ints([0, 1, 2]))),
-        Case("a single bag", (_ints([4, 1, 0, 1]), table, _ints([0]))),
-        Case("an empty bag in the middle", (_ints([1, 2, 3]), table, _ints([0, 2, 2]))),
-        Case("an empty last bag", (_ints([1, 2]), table, _ints([0, 2]))),
-        Case("no indices at all (two empty bags)", (_ints([]), table, _ints([0, 0]))),
-        Case("random float64 table", (rng.integers(0, 6, size=9), rng.normal(size=(6, 4)), _ints([0, 4, 5]))),
+        Case("two bags", (ints([0, 2, 1, 1, 2]), table, ints([0, 2]))),
+        Case("repeated indices in a bag", (ints([3, 3, 3, 1]), table, ints([0, 3]))),
+        Case("one index per bag", (ints([4, 0, 2]), table, ints([0, 1, 2]))),
+        Case("a single bag", (ints([4, 1, 0, 1]), table, ints([0]))),
+        Case("an empty bag in the middle", (ints([1, 2, 3]), table, ints([0, 2, 2]))),
+        Case("an empty last bag", (ints([1, 2]), table, ints([0, 2]))),
+        Case("no indices at all (two empty bags)", (ints([]), table, ints([0, 0]))),
+        Case("random float64 table", (rng.integers(0, 6, size=9), rng.normal(size=(6, 4)), ints([0, 4, 5]))),
     ]
 
 
@@ -90,13 +86,13 @@ def _padded_cases() -> list[Case]:
     rng = np.random.default_rng(6)
     table = (10 * np.arange(6)[:, None] + np.arange(2) + 1).astype(np.float32)  # row k: 10k + 1, 10k + 2
     return [
-        Case("padding_idx=0, one padded sentence", (_ints([[3, 4, 0], [1, 2, 5]]), table, 0)),
-        Case("padding_idx=0, two pads", (_ints([[5, 0, 0], [2, 3, 0]]), table, 0)),
-        Case("a sentence of padding only", (_ints([[2, 4, 1], [0, 0, 0]]), table, 0)),
-        Case("padding_idx=5, not 0", (_ints([[0, 5, 5], [1, 0, 2]]), table, 5)),
-        Case("a repeated word counts twice", (_ints([[4, 4, 1, 0]]), table, 0)),
+        Case("padding_idx=0, one padded sentence", (ints([[3, 4, 0], [1, 2, 5]]), table, 0)),
+        Case("padding_idx=0, two pads", (ints([[5, 0, 0], [2, 3, 0]]), table, 0)),
+        Case("a sentence of padding only", (ints([[2, 4, 1], [0, 0, 0]]), table, 0)),
+        Case("padding_idx=5, not 0", (ints([[0, 5, 5], [1, 0, 2]]), table, 5)),
+        Case("a repeated word counts twice", (ints([[4, 4, 1, 0]]), table, 0)),
         Case("random float64 table, padding_idx=3", (rng.integers(0, 7, size=(4, 5)), rng.normal(size=(7, 3)), 3)),
-        Case("every sentence padding only", (_ints([[2, 2], [2, 2]]), table, 2)),
+        Case("every sentence padding only", (ints([[2, 2], [2, 2]]), table, 2)),
     ]
 
 

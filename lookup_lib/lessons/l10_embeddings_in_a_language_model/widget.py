@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import lookup_lib as L
-from lookup_lib.lessons.kit.style import INK, new_figure
+from lookup_lib.lessons.kit.style import message_figure
 from lookup_lib.lessons.kit.vocab import Vocab
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l10_embeddings_in_a_language_model.figures import plot_token_plus_position
@@ -52,15 +52,7 @@ class TokenPositionExplorer(FigureWidget):
             pos = L.embedding(np.arange(len(ids)), self.pos_table)  # (T, D): fails past the context length
         except (IndexError, ValueError) as exc:
             self.x, self.error = None, f"{type(exc).__name__}: {exc}"
-            return _message_figure(self.error)
+            return message_figure(self.error, width=7)
         self.x, self.error = tok + pos, ""
         shown = min(position, len(ids) - 1) if len(ids) else None
         return plot_token_plus_position(tok, pos, [self.vocab.words[k] for k in ids], position=shown)
-
-
-def _message_figure(message: str) -> Figure:
-    fig = new_figure(7, 1.2)
-    ax = fig.add_subplot()
-    ax.axis("off")
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=INK, wrap=True)
-    return fig

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
+from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise, ints
 from lookup_lib.lessons.kit.feedback import close
 
 
@@ -17,17 +17,13 @@ def row_owner(indices, num_rows, world_size):
     return np.asarray(indices) // rows_per_shard
 
 
-def _ints(values) -> np.ndarray:
-    return np.array(values, dtype=np.int64)
-
-
 def _cases() -> list[Case]:
     rng = np.random.default_rng(11)
     return [
-        Case("10 rows on 2 shards", (_ints([0, 4, 5, 9]), 10, 2)),
-        Case("10 rows on 4 shards (3 per shard, the last holds 1)", (_ints([0, 2, 3, 8, 9]), 10, 4)),
-        Case("one shard", (_ints([3, 1, 4]), 5, 1)),
-        Case("a 2-D batch", (_ints([[6, 0], [13, 7]]), 14, 3)),
+        Case("10 rows on 2 shards", (ints([0, 4, 5, 9]), 10, 2)),
+        Case("10 rows on 4 shards (3 per shard, the last holds 1)", (ints([0, 2, 3, 8, 9]), 10, 4)),
+        Case("one shard", (ints([3, 1, 4]), 5, 1)),
+        Case("a 2-D batch", (ints([[6, 0], [13, 7]]), 14, 3)),
         Case("random batch", (rng.integers(0, 1000, 12), 1000, 3)),
     ]
 
