@@ -38,7 +38,7 @@ site: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check lookup_lib tests tools benchmarks
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # library tests only (no notebooks): quick feedback while editing lookup_lib
 test-fast: $(STAMP)
