@@ -77,11 +77,11 @@ PLANS: tuple[Plan, ...] = (
         Change("indices", "text", "4, 4, 0"), Change("indices", "text", "1, 2; 3, 0"),
         Change("indices", "text", "0, 2, 0, 1; 1, 3, 4, 4"))),
     Plan("02_one_hot_matmul.ipynb", "OneHotViews", ('view', 'i0', 'i1', 'i2', 'i3', 'i4', 'i5'), (
-        Change("view", "toggle", "lookup"), Change("i0", "dropdown", "next"),
-        Change("view", "toggle", "one-hot × matrix"), Change("i1", "dropdown", "next"))),
+        Change("view", "toggle", "one-hot × matrix"), Change("i0", "dropdown", "next"),
+        Change("view", "toggle", "lookup"), Change("i1", "dropdown", "next"))),
     Plan("03_padding_idx.ipynb", "PaddingExplorer", ('max_len',), (
-        Change("max_len", "slider", -1), Change("max_len", "slider", -1),
-        Change("max_len", "slider", +1), Change("max_len", "slider", +1))),
+        Change("max_len", "slider", -1), Change("max_len", "slider", +1),
+        Change("max_len", "slider", +1), Change("max_len", "slider", -1))),
     Plan("04_max_norm.ipynb", "NormBallExplorer", ('max_norm', 'norm_type', 'indices'), (
         Change("max_norm", "slider", -1), Change("max_norm", "slider", -1), Change("norm_type", "toggle", "1"),
         Change("max_norm", "slider", +1), Change("norm_type", "toggle", "∞"), Change("max_norm", "slider", +1),
@@ -92,8 +92,8 @@ PLANS: tuple[Plan, ...] = (
         Change("padding", "checkbox"),
         Change("indices", "text", "the cat sat on the mat the dog saw the cat <pad>"))),
     Plan("06_embedding_bag.ipynb", "BagExplorer", ('offsets', 'mode'), (
-        Change("mode", "toggle", "sum"), Change("mode", "toggle", "max"), Change("offsets", "text", "0, 1"),
-        Change("mode", "toggle", "mean"), Change("offsets", "text", "0"))),
+        Change("mode", "toggle", "max"), Change("offsets", "text", "0, 1"), Change("mode", "toggle", "mean"),
+        Change("offsets", "text", "0"), Change("mode", "toggle", "sum"))),
     Plan("07_one_hot_vs_embedding.ipynb", "ChoiceExplorer", ('num_items', 'dim'), (
         Change("num_items", "slider", +1), Change("num_items", "slider", +1), Change("dim", "slider", +1),
         Change("num_items", "slider", -1), Change("num_items", "slider", -1), Change("dim", "slider", -1))),
