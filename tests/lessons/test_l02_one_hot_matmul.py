@@ -15,7 +15,7 @@ import torch
 from matplotlib.colors import to_hex
 
 from lookup_lib.core import embedding, embedding_backward, one_hot_matmul
-from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, OUTPUT, to_png
+from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, OUTPUT, png_size, to_png
 from lookup_lib.lessons.kit.tables import format_bytes, format_seconds
 from lookup_lib.lessons.l02_one_hot_matmul.cost import (
     CostRecord,
@@ -28,6 +28,7 @@ from lookup_lib.lessons.l02_one_hot_matmul.cost import (
 from lookup_lib.lessons.l02_one_hot_matmul.figures import (
     MAX_INDICES,
     MAX_VOCAB,
+    OneHotMatmulPicture,
     draw_onehot_gradient,
     draw_onehot_matmul,
     plot_lookup_cost,
@@ -381,3 +382,55 @@ def test_lookup_alone_and_after_product_sets_the_cpu_threads_back():
 def test_lookup_alone_and_after_product_needs_a_timed_call():
     with pytest.raises(ValueError, match="repeats"):
         measure_lookup_alone_and_after_product(16, repeats=0)
+
+
+# ---- the widget's speed: figures changed in place, at the size shown (issue 17) ----
+
+# The notebook's widget: three indices into a (6, 3) table.
+MAX_PNG_WIDTH = 860  # JupyterLab's output area is 868 px wide; a wider PNG is shrunk by the browser
+
+
+@pytest.mark.parametrize("view", ["one-hot × matrix", "lookup"])
+def test_a_view_changed_in_place_has_the_pixels_of_a_freshly_built_one(view):
+    w = OneHotViews([3, 0, 5], WEIGHT, view=view)
+    w.memo = False  # every change renders the kept figure, changed in place
+    first = w.draw(**w.values())
+    for name, value in [("i0", 1), ("i2", 1), ("i1", 4), ("i0", 5)]:
+        w.controls[name].value = value
+    assert w.draw(**w.values()) is first  # the same figure, not a new one
+    fresh = OneHotViews([5, 4, 1], WEIGHT, view=view)
+    assert w.png == fresh.png
+
+
+def test_toggling_back_shows_the_indices_picked_in_the_other_view():
+    w = OneHotViews([3, 0, 5], WEIGHT, view="lookup")
+    w.memo = False
+    w.controls["view"].value = "one-hot × matrix"
+    w.controls["view"].value = "lookup"  # the lookup figure is kept, and changed for the new index
+    w.controls["i1"].value = 2
+    w.controls["view"].value = "one-hot × matrix"
+    assert w.png == OneHotViews([3, 2, 5], WEIGHT).png
+
+
+def test_picture_changed_in_place_lights_the_new_rows_and_moves_the_arrows():
+    w = OneHotViews([3, 0, 5], WEIGHT)
+    w.controls["i0"].value = 1
+    fig = w.draw(**w.values())
+    assert filled_rows(panel(fig, "weight"), HIGHLIGHT) == [0, 1, 5]
+    assert lit_cells(panel(fig, "one_hot")) == [(0, 1), (1, 0), (2, 5)]
+    assert gids(fig.artists, "pick:") == ["pick:0->row1", "pick:1->row0", "pick:2->row5"]
+    np.testing.assert_allclose(numbers(panel(fig, "output")), WEIGHT[[1, 0, 5]].ravel(), atol=0.005)
+
+
+@pytest.mark.parametrize("view", ["one-hot × matrix", "lookup"])
+def test_widget_pictures_are_no_wider_than_the_output_area(view):
+    w = OneHotViews([3, 0, 5], WEIGHT, view=view)
+    width, _ = png_size(w.png)
+    assert width <= MAX_PNG_WIDTH
+    assert w.image.layout.width == f"{width}px"  # shown at its own size
+
+
+def test_the_in_place_picture_keeps_the_shape_of_its_indices():
+    picture = OneHotMatmulPicture([3, 0], WEIGHT)
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        picture.update([3, 0, 1])

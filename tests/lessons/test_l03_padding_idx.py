@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch.nn.utils.rnn import pad_sequence
 
-from lookup_lib.lessons.kit.style import HIGHLIGHT, PADDING, to_png
+from lookup_lib.lessons.kit.style import HIGHLIGHT, PADDING, png_size, to_png
 from lookup_lib.lessons.l03_padding_idx.figures import draw_padded_batch, plot_row_trace
 from lookup_lib.lessons.l03_padding_idx.helpers import masked_mean, pad_and_look_up, pad_batch, sgd_trace
 from lookup_lib.lessons.l03_padding_idx.widget import PaddingExplorer
@@ -234,3 +234,44 @@ def test_padding_explorer_slider_changes_the_picture_and_the_drawn_batch():
     axes = axes_by_label(w.draw(**w.values()))
     np.testing.assert_array_equal(grid(axes["mask"], (3, 2)), np.full((3, 2), "1"))
     assert w._repr_mimebundle_()["text/plain"] == "PaddingExplorer(max_len=2)"
+
+
+# --- the widget's speed: one figure drawn again, at the size shown (issue 17) ---------------
+
+MAX_PNG_WIDTH = 860  # JupyterLab's output area is 868 px wide; a wider PNG is shrunk by the browser
+
+
+def test_padding_explorer_redrawn_in_place_has_the_pixels_of_a_fresh_one():
+    w = PaddingExplorer(SEQS, VOCAB, table(), max_len=2)
+    w.memo = False  # every change draws the kept figure again
+    first = w.draw(**w.values())
+    for max_len in (6, 1, 3):
+        w.controls["max_len"].value = max_len
+    assert w.draw(**w.values()) is first
+    assert w.png == PaddingExplorer(SEQS, VOCAB, table(), max_len=3).png
+    axes = axes_by_label(first)
+    assert len(cells(axes["mask"])) == 3 * 3  # nothing left over from the wider batches drawn before
+
+
+def test_padding_explorer_keeps_its_panels_in_place_and_fits_the_output_area():
+    w = PaddingExplorer(SEQS, VOCAB, table())
+    sizes = set()
+    for max_len in range(1, w.controls["max_len"].max + 1):
+        w.controls["max_len"].value = max_len
+        sizes.add(png_size(w.png)[0])
+        left = {name: round(ax.get_position().x0 * w.draw(**w.values()).get_figwidth(), 6)
+                for name, ax in axes_by_label(w.draw(**w.values())).items()}
+        if max_len == 1:
+            first_left = left
+        assert left == first_left  # room for the slider's longest batch: the panels never move sideways
+    assert len(sizes) == 1 and max(sizes) <= MAX_PNG_WIDTH
+
+
+def test_draw_padded_batch_gives_every_cell_one_size_at_every_max_len():
+    for max_len in (1, 4, 6):
+        fig = draw_padded_batch(SEQS, VOCAB, table(), max_len)
+        for ax in fig.axes:
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            box = ax.get_position()
+            cell = (box.width * fig.get_figwidth() / (x1 - x0), box.height * fig.get_figheight() / (y0 - y1))
+            assert cell == pytest.approx((0.5, 0.38)), (max_len, ax.get_label())

@@ -10,11 +10,17 @@ import torch
 import torch.nn.functional as F
 
 from lookup_lib.bag import bag_bounds, embedding_bag
-from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, NEUTRAL, OUTPUT, PADDING, to_png
+from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, NEUTRAL, OUTPUT, PADDING, png_size, to_png
 from lookup_lib.lessons.kit.vocab import PAD, UNK, build_vocab, tokenize
 from lookup_lib.lessons.l06_embedding_bag.bags import cut_bags
 from lookup_lib.lessons.l06_embedding_bag.cost import measure_bag_vs_lookup_sum
-from lookup_lib.lessons.l06_embedding_bag.figures import draw_bags, plot_bags, plot_confusion, plot_top_words
+from lookup_lib.lessons.l06_embedding_bag.figures import (
+    BagsPicture,
+    draw_bags,
+    plot_bags,
+    plot_confusion,
+    plot_top_words,
+)
 from lookup_lib.lessons.l06_embedding_bag.topics import confusion_matrix, load_topics, to_bags
 from lookup_lib.lessons.l06_embedding_bag.widget import BagExplorer
 from tools.make_topics import OUT, PER_TOPIC, TEST_PER_TOPIC, TOPICS, make_topics
@@ -369,3 +375,46 @@ def test_mean_bags_of_the_data_equal_each_sentence_mean():
     indices, offsets = to_bags(encoded)
     expected = np.stack([weight[e].mean(axis=0) for e in encoded])
     np.testing.assert_allclose(embedding_bag(indices, weight, offsets, mode="mean"), expected)
+
+
+# --- BagExplorer's speed: one figure changed in place, at the size shown (issue 17) -------------
+
+MAX_PNG_WIDTH = 860  # JupyterLab's output area is 868 px wide; a wider PNG is shrunk by the browser
+
+
+def test_bag_explorer_changed_in_place_has_the_pixels_of_a_fresh_one():
+    w = BagExplorer(INDICES, table(), offsets="0, 3", mode="sum", words=WORDS)
+    w.memo = False  # every change draws the kept figure again
+    first = w.draw(**w.values())
+    for name, value in [("mode", "max"), ("offsets", "0, 2, 2, 6"), ("offsets", "0, 9"), ("offsets", "0, 1, 5"),
+                        ("mode", "mean")]:
+        w.controls[name].value = value
+    assert w.message == ""
+    assert w.draw(**w.values()) is first  # the same figure, after a message figure too
+    fresh = BagExplorer(INDICES, table(), offsets="0, 1, 5", mode="mean", words=WORDS)
+    assert w.png == fresh.png
+    assert len(axes_by_label(first)["bags"].patches) == 3 * 3  # three bags now; none left from four
+
+
+def test_bags_picture_draws_another_stream_afresh():
+    picture = BagsPicture(words=WORDS)
+    picture.update(cut_bags(INDICES, table(), [0, 3], "sum"))
+    other = cut_bags(INDICES[:4], table(1), [0, 2], "max")
+    assert to_png(picture.update(other)) == to_png(plot_bags(other, words=WORDS))
+
+
+def test_bag_explorer_pictures_fit_the_output_area():
+    w = BagExplorer(INDICES, table(), offsets="0, 3", words=WORDS)
+    for offsets in ("0", "0, 1, 2, 3, 4, 5, 6, 7", "0, 2, 2, 6"):
+        w.controls["offsets"].value = offsets
+        width, _ = png_size(w.png)
+        assert width <= MAX_PNG_WIDTH, offsets
+        assert w.image.layout.width == f"{width}px"
+
+
+def test_bags_picture_recolours_the_stream_and_the_table_in_place():
+    picture = BagsPicture(words=WORDS)
+    picture.update(cut_bags(INDICES, table(), [0, 3], "sum"))
+    # include_last_offset: bag 0 is INDICES[0:2]; the rest is in no bag (white cells, rows not lit)
+    fewer = cut_bags(INDICES, table(), [0, 2], "sum", include_last_offset=True)
+    assert to_png(picture.update(fewer)) == to_png(plot_bags(fewer, words=WORDS))

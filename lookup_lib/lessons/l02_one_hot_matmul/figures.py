@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch, Rectangle
 
 from lookup_lib.checks import as_weight
-from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, OUTPUT, draw_table, new_figure
+from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, draw_table, new_figure
 from lookup_lib.lessons.l02_one_hot_matmul.helpers import (
     MAX_INDICES,
     MAX_VOCAB,
@@ -35,10 +35,13 @@ from lookup_lib.lessons.l02_one_hot_matmul.helpers import (
 if TYPE_CHECKING:
     from lookup_lib.lessons.l02_one_hot_matmul.cost import CostRecord
 
-__all__ = ["MAX_INDICES", "MAX_VOCAB", "draw_onehot_matmul", "draw_onehot_gradient", "plot_lookup_cost"]
+__all__ = ["MAX_INDICES", "MAX_VOCAB", "OneHotMatmulPicture", "draw_onehot_matmul", "draw_onehot_gradient",
+           "plot_lookup_cost"]
 
 # One drawn cell, the room between panels (where "@" and "=" stand) and the margins, in inches.
-CELL = 0.5
+# 0.42 in = 42 px: the widget's product of 3 indices and a (6, 3) table is 850 px wide, the width
+# of a JupyterLab output area (a wider PNG is shrunk by the browser, and blurs).
+CELL = 0.42
 GAP = 0.7
 MARGIN = 0.15
 PANEL_TITLE = 0.35  # room above the tallest panel for its title, in inches
@@ -145,7 +148,93 @@ def draw_onehot_matmul(indices: Any, weight: Any, *, fmt: str = "{:.2f}", title:
         _light(ax_hot, n, k, HIGHLIGHT, gid=f"one:{n},{k}")
         # from the end of one-hot row n (past its digits) to the left of weight row k (before its label)
         _arrow(fig, (table.shape[0] + 0.05, n + 0.5), ax_hot, (-LABEL_CELLS, k + 0.5), ax_w, gid=f"pick:{n}->row{k}")
+    pin_titles(fig)
     return fig
+
+
+def cells(ax: Axes) -> tuple[dict[tuple[int, int], Any], dict[tuple[int, int], Any]]:
+    """The texts and the cell patches of a table drawn by ``draw_table``, by (row, column).
+
+    Found by where they sit (a cell's patch has its corner at (column, row), its number at the
+    centre), so a figure can be changed in place: ``texts[r, c].set_text(...)``.
+    """
+    texts = {}
+    for t in ax.texts:
+        x, y = t.get_position()
+        if x > 0 and y > 0 and x % 1 == 0.5 and y % 1 == 0.5:
+            texts[int(y), int(x)] = t
+    patches = {(int(p.get_y()), int(p.get_x())): p for p in ax.patches
+               if isinstance(p, Rectangle) and p.get_gid() is None}
+    return texts, patches
+
+
+def pin_titles(fig: Figure) -> None:
+    """Fix each panel's title where matplotlib would put it (just above the panel), once.
+
+    Left automatic, matplotlib works out the title's height on every draw by laying out the
+    tick labels of panels whose axis is off (a fifth of a table figure's redraw); pinned at
+    ``y=1.0`` it lands on the same pixels without that.
+    """
+    for ax in fig.axes:
+        title = ax.title
+        if title.get_text():
+            ax.set_title(title.get_text(), fontsize=title.get_fontsize(), color=title.get_color(), y=1.0)
+
+
+class OneHotMatmulPicture:
+    """The figure of :func:`draw_onehot_matmul`, changed in place for other indices of the same shape.
+
+    A widget's redraw: the texts, cells and arrows drawn once are kept; ``update`` changes their
+    strings, colours and end points, and the figure is the one a fresh :func:`draw_onehot_matmul`
+    of the new indices would give (the same pixels), without building it again.
+
+    Parameters
+    ----------
+    indices, weight, fmt, title
+        As for :func:`draw_onehot_matmul` (the first picture).
+
+    Examples
+    --------
+    >>> pic = OneHotMatmulPicture([1, 0], np.eye(3))
+    >>> fig = pic.update([2, 2])
+    >>> sorted(a.get_gid() for a in fig.artists)
+    ['pick:0->row2', 'pick:1->row2']
+    """
+
+    def __init__(self, indices: Any, weight: Any, *, fmt: str = "{:.2f}", title: str | None = None) -> None:
+        self.table = as_weight(weight)
+        self.fmt = fmt
+        self.shape = small_example(indices, self.table.shape[0]).shape
+        self.figure = draw_onehot_matmul(indices, self.table, fmt=fmt, title=title)
+        axes = {ax.get_label(): ax for ax in self.figure.axes}
+        self._hot, _ = cells(axes["one_hot"])
+        _, self._rows = cells(axes["weight"])
+        self._out, _ = cells(axes["output"])
+        self._lit = [p for p in axes["one_hot"].patches if (p.get_gid() or "").startswith("one:")]
+        self._arrows = [a for a in self.figure.artists if (a.get_gid() or "").startswith("pick:")]
+
+    def update(self, indices: Any) -> Figure:
+        """The figure, changed to show ``indices`` (the shape of the first ones); returns it."""
+        idx = small_example(indices, self.table.shape[0])
+        if idx.shape != self.shape:
+            raise ValueError(f"indices must keep the shape {self.shape} of the first picture, got {idx.shape}")
+        hot, out = onehot_product(idx, self.table)
+        flat = idx.reshape(-1)
+        used = set(flat.tolist())
+        for (r, c), text in self._hot.items():
+            text.set_text(f"{hot[r, c]:.0f}")
+        for (r, _c), cell in self._rows.items():
+            cell.set_facecolor(HIGHLIGHT if r in used else NEUTRAL)
+        rows = out.reshape(flat.size, -1)
+        for (r, c), text in self._out.items():
+            text.set_text(self.fmt.format(rows[r, c]))
+        for n, (lit, arrow, k) in enumerate(zip(self._lit, self._arrows, flat.tolist(), strict=True)):
+            lit.set_x(k)
+            lit.set_gid(f"one:{n},{k}")
+            arrow.xy2 = (-LABEL_CELLS, k + 0.5)
+            arrow.set_gid(f"pick:{n}->row{k}")
+            arrow.stale = True
+        return self.figure
 
 
 def draw_onehot_gradient(
@@ -197,6 +286,7 @@ def draw_onehot_gradient(
     _lay_out(fig, [ax_hot, ax_g, ax_gw], ["@", "="], title)
     for n, k in enumerate(flat.tolist()):
         _light(ax_hot, k, n, HIGHLIGHT, gid=f"one:{k},{n}")
+    pin_titles(fig)
     return fig
 
 

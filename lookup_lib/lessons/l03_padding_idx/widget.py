@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from lookup_lib.checks import as_weight
 from lookup_lib.lessons.kit.widget import FigureWidget
-from lookup_lib.lessons.l03_padding_idx.figures import draw_padded_batch
+from lookup_lib.lessons.l03_padding_idx.figures import PaddedBatchPicture
 
 __all__ = ["PaddingExplorer"]
 
@@ -56,11 +56,13 @@ class PaddingExplorer(FigureWidget):
             description="max_len",
             continuous_update=False,
         )
+        # one figure, drawn again for each max_len, with room for the longest: the panels stay put
+        self._picture = PaddedBatchPicture(self.sequences, self.vocab, self.weight, padding_idx, columns=slider.max)
         super().__init__(
             {"max_len": slider},
             caption="Truncate below the longest sentence, pad above it; grey = padding.",
         )
 
     def draw(self, max_len: int) -> Figure:
-        """The figure of :func:`~.figures.draw_padded_batch` for this ``max_len``."""
-        return draw_padded_batch(self.sequences, self.vocab, self.weight, max_len, self.padding_idx)
+        """The figure of :func:`~.figures.draw_padded_batch` for this ``max_len`` (room for the slider's longest)."""
+        return self._picture.update(max_len)

@@ -23,7 +23,7 @@ from lookup_lib.checks import from_torch
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
 from lookup_lib.lessons.l06_embedding_bag.bags import Bags, cut_bags
 
-__all__ = ["draw_bags", "plot_bags", "plot_confusion", "plot_top_words"]
+__all__ = ["BagsPicture", "draw_bags", "plot_bags", "plot_confusion", "plot_top_words"]
 
 UNIT = 0.5  # inches per table cell
 MARGIN = 0.15  # inches around the panels
@@ -45,13 +45,25 @@ def _place(fig: Figure, ax: Axes, left: float, top: float, xlim: tuple[float, fl
     ax.set_aspect("auto")
 
 
+def _stream_colors(flat: np.ndarray, bounds: np.ndarray, padding_idx: int | None) -> list[str]:
+    """The colour of each index cell: grey = padding (skipped), orange = in a bag, white = in none."""
+    in_a_bag = np.zeros(flat.size, dtype=bool)
+    in_a_bag[bounds[0]:bounds[-1]] = True
+    return [PADDING if index == padding_idx else HIGHLIGHT if in_a_bag[i] else NEUTRAL
+            for i, index in enumerate(flat)]
+
+
 def _draw_stream(ax: Axes, flat: np.ndarray, bounds: np.ndarray, *, padding_idx: int | None,
                  words: Sequence[str] | None, weights: np.ndarray | None) -> tuple[float, float]:
     """The index stream as a row of cells, a bracket over each bag; returns the y limits used."""
-    in_a_bag = np.zeros(flat.size, dtype=bool)
-    in_a_bag[bounds[0]:bounds[-1]] = True
-    for i, index in enumerate(flat):
-        color = PADDING if index == padding_idx else HIGHLIGHT if in_a_bag[i] else NEUTRAL
+    bottom = _draw_stream_cells(ax, flat, bounds, padding_idx=padding_idx, words=words, weights=weights)
+    return bottom, _draw_stream_brackets(ax, flat, bounds)
+
+
+def _draw_stream_cells(ax: Axes, flat: np.ndarray, bounds: np.ndarray, *, padding_idx: int | None,
+                       words: Sequence[str] | None, weights: np.ndarray | None) -> float:
+    """The index stream's cells, numbers and labels (the first ``flat.size`` patches); returns the bottom y."""
+    for i, (index, color) in enumerate(zip(flat, _stream_colors(flat, bounds, padding_idx), strict=True)):
         ax.add_patch(Rectangle((i, 0), 1, 1, facecolor=color, edgecolor="white", linewidth=1.5))
         text = f"{index}" if words is None else f"{index}\n{words[index]}"
         ax.text(i + 0.5, 0.5, text, ha="center", va="center", fontsize=9 if words is None else 8, color=INK)
@@ -66,11 +78,16 @@ def _draw_stream(ax: Axes, flat: np.ndarray, bounds: np.ndarray, *, padding_idx:
         bottom = 2.5
     for text, y in labels:
         ax.text(-0.15, y, text, ha="right", va="center", fontsize=8, color=INK)
+    ax.axis("off")
+    return bottom
+
+
+def _draw_stream_brackets(ax: Axes, flat: np.ndarray, bounds: np.ndarray) -> float:
+    """The brackets over the stream (drawn after its cells); returns the top y."""
     top = _draw_brackets(ax, bounds)
     if bounds[-1] < flat.size:  # include_last_offset with indices after the last offset
         _bracket(ax, bounds[-1], flat.size, -0.35, "in no bag", CHANGED, dashed=True)
-    ax.axis("off")
-    return bottom, top
+    return top
 
 
 def _bracket(ax: Axes, start: float, end: float, y: float, label: str, color: str, dashed: bool = False) -> None:
@@ -146,27 +163,93 @@ def draw_bags(
 def plot_bags(bags: Bags, *, words: Sequence[str] | None = None, title: str | None = None,
               fmt: str = "{:.2f}") -> Figure:
     """:func:`draw_bags` for bags already cut by :func:`~lookup_lib.lessons.l06_embedding_bag.bags.cut_bags`."""
-    table, out, flat, pad = bags.table, bags.output, bags.flat, bags.padding_idx
-    fig = new_figure(1, 1)
-    fig.set_layout_engine("none")  # panels are placed by hand, so that every cell has one size
-    ax_stream, ax_table, ax_bags = (fig.add_subplot(label=name) for name in ("stream", "table", "bags"))
-    bottom, top = _draw_stream(ax_stream, flat, bags.bounds, padding_idx=pad, words=words, weights=bags.weights)
+    return BagsPicture(words=words, title=title, fmt=fmt).update(bags)
 
-    row_names = [str(k) if words is None else f"{k} {words[k]}" for k in range(table.shape[0])]
-    draw_table(ax_table, table, highlight_rows=bags.used_rows(), row_colors={} if pad is None else {pad: PADDING},
-               row_labels=row_names, title=f"weight {table.shape}", fmt=fmt, max_rows=MAX_TABLE_ROWS)
-    formulas = bags.formulas()
-    draw_table(ax_bags, out, row_labels=[f"bag {b}" for b in range(out.shape[0])],
-               row_colors=dict.fromkeys(range(out.shape[0]), OUTPUT), title=f"{bags.mode} of each bag {out.shape}",
-               fmt=fmt, max_rows=max(out.shape[0], 1))
-    for b, text in enumerate(formulas):
-        ax_bags.text(table.shape[1] + 0.2, b + 0.5, f"← {text}", ha="left", va="center", fontsize=8, color=INK)
 
-    _lay_out(fig, ax_stream, ax_table, ax_bags, stream=(flat.size, top, bottom), words=words,
-             table_rows=min(table.shape[0], MAX_TABLE_ROWS) + (table.shape[0] > MAX_TABLE_ROWS),
-             dim=table.shape[1], num_bags=out.shape[0], label_width=max(len(n) for n in row_names),
-             formula_width=max((len(f) for f in formulas), default=0), title=title)
-    return fig
+class BagsPicture:
+    """One figure of bags (:func:`plot_bags`), changed in place for other bags of the same stream and table.
+
+    A widget's redraw: the figure, its three panels, the stream's cells and the table's numbers
+    are drawn once; ``update`` recolours the cells, draws the brackets and the bag outputs again and
+    sizes the figure, as a fresh :func:`plot_bags` would (the same pixels), without making the
+    figure, its axes and its unchanged cells again. Bags of another stream or table are drawn afresh.
+
+    Examples
+    --------
+    >>> pic = BagsPicture()
+    >>> fig = pic.update(cut_bags([0, 2, 1], np.eye(3), [0, 1], "sum"))
+    >>> pic.update(cut_bags([0, 2, 1], np.eye(3), [0], "max")) is fig
+    True
+    """
+
+    def __init__(self, *, words: Sequence[str] | None = None, title: str | None = None,
+                 fmt: str = "{:.2f}") -> None:
+        self.words, self.title, self.fmt = words, title, fmt
+        self.figure = fig = new_figure(1, 1)
+        fig.set_layout_engine("none")  # panels are placed by hand, so that every cell has one size
+        self.axes = [fig.add_subplot(label=name) for name in ("stream", "table", "bags")]
+        self._drawn: tuple | None = None  # the stream and table drawn, and what was drawn of them
+        self._changing: list[Any] = []  # the brackets: drawn again for each update
+
+    def _draw_fixed(self, bags: Bags) -> None:
+        """The stream's cells and the table, from scratch."""
+        ax_stream, ax_table, ax_bags = self.axes
+        for ax in self.axes:
+            for artist in [*ax.patches, *ax.texts, *ax.lines]:
+                artist.remove()
+        table, flat, pad, words = bags.table, bags.flat, bags.padding_idx, self.words
+        bottom = _draw_stream_cells(ax_stream, flat, bags.bounds, padding_idx=pad, words=words, weights=bags.weights)
+        row_names = [str(k) if words is None else f"{k} {words[k]}" for k in range(table.shape[0])]
+        draw_table(ax_table, table, highlight_rows=bags.used_rows(), row_colors={} if pad is None else {pad: PADDING},
+                   row_labels=row_names, title=f"weight {table.shape}", fmt=self.fmt, max_rows=MAX_TABLE_ROWS)
+        _pin_title(ax_table)
+        cells = list(ax_stream.patches[:flat.size])
+        rows = [(int(p.get_y()), p) for p in ax_table.patches]
+        key = (flat.tobytes(), None if bags.weights is None else bags.weights.tobytes(), pad, table.shape,
+               table.tobytes())
+        self._drawn = (key, bottom, cells, rows, max(len(n) for n in row_names))
+        self._changing = []
+
+    def update(self, bags: Bags) -> Figure:
+        """Draw ``bags`` (in place of the bags drawn before); returns the figure."""
+        fig, fmt = self.figure, self.fmt
+        ax_stream, ax_table, ax_bags = self.axes
+        table, out, flat, pad = bags.table, bags.output, bags.flat, bags.padding_idx
+        key = (flat.tobytes(), None if bags.weights is None else bags.weights.tobytes(), pad, table.shape,
+               table.tobytes())
+        if self._drawn is None or self._drawn[0] != key:
+            self._draw_fixed(bags)
+        else:  # the same stream and table: recolour them
+            for cell, color in zip(self._drawn[2], _stream_colors(flat, bags.bounds, pad), strict=True):
+                cell.set_facecolor(color)
+            used = set(bags.used_rows())
+            for r, cell in self._drawn[3]:
+                cell.set_facecolor(PADDING if r == pad else HIGHLIGHT if r in used else NEUTRAL)
+        _, bottom, _, _, label_width = self._drawn
+        for artist in [*self._changing, *ax_bags.patches, *ax_bags.texts]:
+            artist.remove()
+        before = {id(a) for a in [*ax_stream.lines, *ax_stream.texts]}
+        top = _draw_stream_brackets(ax_stream, flat, bags.bounds)
+        self._changing = [a for a in [*ax_stream.lines, *ax_stream.texts] if id(a) not in before]
+
+        formulas = bags.formulas()
+        draw_table(ax_bags, out, row_labels=[f"bag {b}" for b in range(out.shape[0])],
+                   row_colors=dict.fromkeys(range(out.shape[0]), OUTPUT), title=f"{bags.mode} of each bag {out.shape}",
+                   fmt=fmt, max_rows=max(out.shape[0], 1))
+        for b, text in enumerate(formulas):
+            ax_bags.text(table.shape[1] + 0.2, b + 0.5, f"← {text}", ha="left", va="center", fontsize=8, color=INK)
+        _pin_title(ax_bags)
+        _lay_out(fig, ax_stream, ax_table, ax_bags, stream=(flat.size, top, bottom), words=self.words,
+                 table_rows=min(table.shape[0], MAX_TABLE_ROWS) + (table.shape[0] > MAX_TABLE_ROWS),
+                 dim=table.shape[1], num_bags=out.shape[0], label_width=label_width,
+                 formula_width=max((len(f) for f in formulas), default=0), title=self.title)
+        return fig
+
+
+def _pin_title(ax: Axes) -> None:
+    """Fix a panel's title just above it, where matplotlib puts it: left automatic, matplotlib lays
+    out the tick labels of these axis-less panels on every draw to find that place (slow)."""
+    ax.set_title(ax.get_title(), fontsize=10, color=INK, y=1.0)
 
 
 def _lay_out(fig: Figure, ax_stream: Axes, ax_table: Axes, ax_bags: Axes, *, stream: tuple[int, float, float],

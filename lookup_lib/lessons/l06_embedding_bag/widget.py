@@ -16,7 +16,7 @@ from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l01_lookup_table import draw_lookup_error
 from lookup_lib.lessons.l06_embedding_bag.bags import cut_bags
-from lookup_lib.lessons.l06_embedding_bag.figures import plot_bags
+from lookup_lib.lessons.l06_embedding_bag.figures import BagsPicture
 
 __all__ = ["BagExplorer"]
 
@@ -71,6 +71,7 @@ class BagExplorer(FigureWidget):
         self.padding_idx = padding_idx
         self.output: np.ndarray | None = None
         self.message = ""
+        self._picture = BagsPicture(words=self.words)  # one figure, drawn again for each change
         box = widgets.Text(
             value=offsets if isinstance(offsets, str) else _offsets_text(offsets),
             description="offsets",
@@ -94,4 +95,4 @@ class BagExplorer(FigureWidget):
             return draw_lookup_error(self.weight, self.message, vocab=self.words)
         self.output, self.message = bags.output, ""
         self.caption.value = f"{self.indices.size} indices, {offs.size} bags → output {self.output.shape}"
-        return plot_bags(bags, words=self.words)
+        return self._picture.update(bags)
