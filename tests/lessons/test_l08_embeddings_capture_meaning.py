@@ -1,12 +1,16 @@
 """Lesson 08: the corpus, vocabulary, skip-gram pairs and training, reading vectors; weekday/month and
 class-label embeddings; the figures and the widget."""
 
+import json
+import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from matplotlib.colors import to_hex
+from matplotlib.text import Text
 
 from lookup_lib.lessons.kit.projection import pca
 from lookup_lib.lessons.kit.style import HIGHLIGHT, NEUTRAL, OUTPUT, PADDING, to_png
@@ -17,9 +21,12 @@ from lookup_lib.lessons.l08_embeddings_capture_meaning.categorical import (
     WEEKDAYS,
     CalendarClassifier,
     LabelEmbeddingClassifier,
+    OneHotCalendarClassifier,
+    calendar_accuracy,
     calendar_logits,
     follows_cycle,
     group_similarity,
+    label_predictions,
     make_calendar_data,
     make_grouped_data,
     mistakes_within_group,
@@ -27,6 +34,7 @@ from lookup_lib.lessons.l08_embeddings_capture_meaning.categorical import (
     train_label_embeddings,
 )
 from lookup_lib.lessons.l08_embeddings_capture_meaning.figures import (
+    NeighbourhoodFigure,
     group_colors,
     plot_context_window,
     plot_neighbours,
@@ -38,12 +46,15 @@ from lookup_lib.lessons.l08_embeddings_capture_meaning.figures import (
 from lookup_lib.lessons.l08_embeddings_capture_meaning.widget import NeighbourExplorer
 from lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec import (
     SkipGram,
+    cooccurrence_counts,
     cosine_similarities,
     encode,
     group_agreement,
     load_corpus,
     nearest,
     noise_distribution,
+    ppmi,
+    ppmi_svd,
     skipgram_pairs,
     train_skipgram,
 )
@@ -591,3 +602,222 @@ def test_explorer_offers_every_word_sorted_and_checks_its_input():
         NeighbourExplorer(VECTORS[:3], WORDS)
     with pytest.raises(ValueError, match="'horse' is not one of the words"):
         NeighbourExplorer(VECTORS, WORDS, word="horse")
+
+
+# -- baselines without training -------------------------------------------------------------------------------
+def test_cooccurrence_counts_count_each_pair_and_are_symmetric_for_skipgram_pairs():
+    pairs = skipgram_pairs([np.array([0, 1, 2, 1])], window=1)
+    counts = cooccurrence_counts(pairs, 4)
+    assert counts[1, 2] == 2 and counts[0, 1] == 1 and counts[0, 2] == 0 and counts.sum() == len(pairs)
+    np.testing.assert_array_equal(counts, counts.T)  # every pair is listed both ways round
+    with pytest.raises(ValueError, match=r"\(P, 2\)"):
+        cooccurrence_counts(np.zeros((3, 3)), 4)
+
+
+def test_ppmi_is_the_positive_log_ratio_and_zero_where_a_pair_never_occurs():
+    counts = np.array([[0.0, 3.0, 1.0], [3.0, 0.0, 0.0], [1.0, 0.0, 2.0]])
+    p = counts / counts.sum()
+    expected = np.log(p[0, 1] / (p[0].sum() * p[:, 1].sum()))
+    result = ppmi(counts)
+    assert result[0, 1] == pytest.approx(max(expected, 0.0))
+    assert (result >= 0).all() and (result[counts == 0] == 0).all()
+
+
+def test_ppmi_svd_keeps_dim_numbers_and_checks_dim():
+    counts = cooccurrence_counts(skipgram_pairs([np.arange(6), np.arange(6)[::-1]], window=2), 6)
+    assert ppmi_svd(counts, 3).shape == (6, 3)
+    np.testing.assert_allclose(ppmi_svd(counts, 6) @ np.linalg.svd(ppmi(counts))[2], ppmi(counts), atol=1e-10)
+    with pytest.raises(ValueError, match="dim must be between 1 and 6, got 7"):
+        ppmi_svd(counts, 7)
+
+
+def test_raw_counts_already_recover_the_planted_groups_of_the_shipped_corpus():
+    """The lesson's claim: on the generated corpus the groups need no training (a random table does not)."""
+    corpus = load_corpus()
+    vocab = build_vocab(corpus.sentences)
+    counts = cooccurrence_counts(skipgram_pairs(encode(corpus.sentences, vocab), window=2), len(vocab))
+    assert group_agreement(counts, vocab.words, corpus.groups) == 1.0
+    assert group_agreement(ppmi(counts), vocab.words, corpus.groups) == 1.0
+    random = np.random.default_rng(0).normal(size=(len(vocab), 16))
+    assert group_agreement(random, vocab.words, corpus.groups) < 0.3
+
+
+# -- held-out figures ----------------------------------------------------------------------------------------
+def test_rule_accuracy_is_what_the_true_rule_got_and_is_near_its_expectation():
+    data = make_calendar_data(20_000, seed=3)
+    rule = data.probs.argmax(axis=2)[data.weekday, data.month]
+    assert data.rule_accuracy() == pytest.approx(np.mean(rule == data.label))
+    assert abs(data.rule_accuracy() - data.best_accuracy()) < 4 * np.sqrt(0.25 / 20_000)
+
+
+def test_calendar_accuracy_on_the_training_days_is_the_training_figure(one_thread):
+    data = make_calendar_data(600, seed=0)
+    result = train_calendar(data, steps=30)
+    assert calendar_accuracy(result.model, data) == result.accuracy
+    fresh = make_calendar_data(600, seed=1)
+    assert not np.array_equal(fresh.label, data.label)
+    assert 0 <= calendar_accuracy(result.model, fresh) <= 1
+
+
+def test_one_hot_calendar_model_is_a_linear_layer_on_the_one_hot_inputs(one_thread):
+    model = OneHotCalendarClassifier(generator=torch.Generator().manual_seed(0))
+    w, m = torch.tensor([0, 3, 6]), torch.tensor([11, 0, 5])
+    x = torch.cat([torch.nn.functional.one_hot(w, 7), torch.nn.functional.one_hot(m, 12)], dim=1).float()
+    weight = torch.cat([model.weekday_scores, model.month_scores])  # (19, C)
+    torch.testing.assert_close(model(w, m), x @ weight + model.bias)
+    result = train_calendar(make_calendar_data(300, seed=0), steps=5, one_hot=True)
+    assert isinstance(result.model, OneHotCalendarClassifier) and result.weekday_vectors.shape == (7, len(ACTIVITIES))
+
+
+def test_fresh_grouped_samples_share_the_class_means_but_not_the_samples():
+    train = make_grouped_data(n_per_class=3000, seed=0)
+    fresh = make_grouped_data(n_per_class=3000, seed=0, sample_seed=1)
+    again = make_grouped_data(n_per_class=3000, seed=0, sample_seed=1)
+    np.testing.assert_array_equal(fresh.x, again.x)
+    assert not np.allclose(train.x, fresh.x)
+    for c in range(len(train.classes)):  # the same world: class means agree within sampling noise
+        np.testing.assert_allclose(train.x[train.y == c].mean(0), fresh.x[fresh.y == c].mean(0), atol=0.2)
+    other_world = make_grouped_data(n_per_class=3000, seed=5, sample_seed=1)
+    assert not np.allclose(other_world.x[other_world.y == 0].mean(0), fresh.x[fresh.y == 0].mean(0), atol=0.5)
+
+
+def test_label_predictions_on_the_training_data_give_the_training_accuracy(one_thread):
+    data = make_grouped_data(n_per_class=30, seed=0)
+    result = train_label_embeddings(data, steps=40)
+    predictions = label_predictions(result.model, data)
+    np.testing.assert_array_equal(predictions, result.predictions)
+    assert np.mean(predictions == data.y) == pytest.approx(result.accuracy)
+
+
+def test_label_table_scores_are_a_bias_free_linear_layer_and_a_plain_linear_head_is_offered():
+    model = LabelEmbeddingClassifier(5, 4, dim=3, generator=torch.Generator().manual_seed(0))
+    x = torch.randn(6, 5, generator=torch.Generator().manual_seed(1))
+    torch.testing.assert_close(model(x), torch.nn.functional.linear(model.encoder(x), model.labels.weight))
+    plain = LabelEmbeddingClassifier(5, 4, dim=3, generator=torch.Generator().manual_seed(0), head="linear")
+    assert isinstance(plain.labels, torch.nn.Linear) and plain.labels.weight.shape == (4, 3)
+    torch.testing.assert_close(plain(x), plain.encoder(x) @ plain.labels.weight.T + plain.labels.bias)
+    with pytest.raises(ValueError, match=r"head must be one of \('embedding', 'linear'\), got 'mlp'"):
+        LabelEmbeddingClassifier(5, 4, head="mlp")
+
+
+# -- the PCA map's labels and the neighbourhood figure drawn in place -------------------------------------------
+def _label_boxes(fig):
+    to_png(fig)  # lay out and draw, as the lesson does
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    return {t.get_text(): Text.get_window_extent(t, renderer) for t in ax.texts}, ax  # the text, not its leader line
+
+
+def test_projection_labels_every_word_without_overlaps_and_names_its_axes():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(0, 3, (8, 2))
+    points = np.vstack([c + rng.normal(0, 0.25, (10, 2)) for c in centres])  # 8 tight islands of 10 words
+    words = [f"word{k:02d}" for k in range(80)]
+    groups = [f"group{k // 10}" for k in range(80)]
+    fig = plot_projection(points, words, groups, explained=[0.34, 0.2])
+    boxes, ax = _label_boxes(fig)
+    assert set(words) <= set(boxes)  # every word written
+    drawn = list(boxes.values())
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in list(boxes)[i + 1:] if drawn[i].overlaps(boxes[b])]
+    assert overlapping == []
+    frame = ax.get_window_extent()
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in drawn)
+    assert ax.get_xlabel() == "PC 1 (34% of the variance)" and ax.get_ylabel() == "PC 2 (20% of the variance)"
+    assert fig.get_size_inches()[0] * fig.dpi <= 860
+
+
+def test_projection_labels_move_away_only_when_their_place_is_taken():
+    points = np.vstack([np.zeros((20, 2)), [[10.0, 10.0]]])  # twenty words on one spot, one alone
+    words = [f"w{k}" for k in range(20)] + ["alone"]
+    ax = plot_projection(points, words).axes[0]
+    leader = {t.get_text(): t.arrow_patch is not None for t in ax.texts}
+    assert leader["alone"] is False  # right beside its point
+    assert leader["w0"] is False and sum(leader[w] for w in words[:20]) >= 10  # the later ones had to move out
+
+
+def test_neighbourhood_figure_redrawn_in_place_equals_a_fresh_one():
+    figure = NeighbourhoodFigure(WORDS, GROUPS)
+    for query, k in [("cat", 5), ("paris", 2), ("red", 7), ("cat", 1)]:
+        indices, sims = nearest(VECTORS, WORDS.index(query), k)
+        neighbours = [WORDS[i] for i in indices]
+        updated = figure.update(query, neighbours, sims)
+        assert updated is figure.fig
+        assert to_png(updated) == to_png(plot_word_neighbourhood(query, neighbours, sims, None, WORDS, GROUPS))
+
+
+def test_neighbourhood_figure_hides_the_slots_it_does_not_use():
+    figure = NeighbourhoodFigure(WORDS, GROUPS)
+    figure.update("cat", ["dog", "cow", "red", "blue"], [0.9, 0.8, 0.1, 0.0])
+    figure.update("paris", ["rome", "cat"], [0.95, 0.1])
+    bars, ring = figure.fig.axes
+    assert set(by_gid(bars, "bar:")) == {"bar:rome", "bar:cat"}
+    assert set(by_gid(ring, "neighbour:")) == {"neighbour:rome", "neighbour:cat"}
+    assert [t.get_text() for t in figure.names if t.get_visible()] == ["rome", "cat"]
+    assert [t.get_text() for t in ring.texts if t.get_visible() and t.get_text()][:2] == ["rome 0.95", "cat 0.10"]
+    assert sum(b.get_visible() for b in figure.bars) == 2
+    assert to_hex(by_gid(bars, "bar:")["bar:cat"].get_facecolor()) == PADDING
+
+
+def test_neighbourhood_figure_checks_its_input():
+    figure = NeighbourhoodFigure(WORDS, GROUPS, slots=2)
+    with pytest.raises(ValueError, match="at most 2 neighbours fit this figure, got 3"):
+        figure.update("cat", ["dog", "cow", "red"], [0.9, 0.8, 0.1])
+    with pytest.raises(ValueError, match="2 words but 1 similarities"):
+        figure.update("cat", ["dog", "cow"], [0.9])
+    with pytest.raises(ValueError, match="one name per word: 8 words, 2 groups"):
+        NeighbourhoodFigure(WORDS, GROUPS[:2])
+
+
+def test_explorer_updates_one_figure_narrow_enough_to_show_unscaled():
+    from lookup_lib.lessons.kit.style import png_size
+
+    w = NeighbourExplorer(VECTORS, WORDS, GROUPS, word="cat", k=3)
+    first = w.draw(**w.values())
+    w.controls["word"].value = "red"
+    assert w.draw(**w.values()) is first  # the same Figure, updated in place
+    assert png_size(w.png)[0] <= 860
+    fresh = plot_word_neighbourhood("red", w.neighbours, w.similarities, None, WORDS, GROUPS)
+    assert w.png == to_png(fresh)
+
+
+# -- the lesson's prose quotes its stored outputs ---------------------------------------------------------------
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "08_embeddings_capture_meaning.ipynb"
+
+
+def _notebook_text():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    outputs = "\n".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code"
+                         for o in c.get("outputs", []))
+    return prose, outputs
+
+
+@pytest.mark.parametrize(("output", "prose"), [
+    (r"training accuracy 51\.8% \(on the 6,000 days", r"51\.8% is a \*\*training\*\* figure"),
+    (r"expected for the true-chances rule 51\.3%", r"51\.3% is an\s+\*expectation\*"),
+    (r"embedding model 51\.9%", r"embedding model \(51\.9%\)"),
+    (r"the true-chances rule on the same days: 51\.8%", r"on the same days \(51\.8%\)"),
+    (r"\(expected 51\.4%; one standard error: 0\.4%\)", r"expectation is 51\.4%.*one standard error \(0\.4 points\)"),
+    (r"one-hot model 51\.6%", r"gets 51\.6%"),
+    (r"training accuracy 65\.6%", r"64\.3% against 65\.6% in training"),
+    (r"fresh examples: accuracy 64\.3%; 97% of the wrong", r"same\s+story \(97%\)"),
+    (r"raw counts .*: 100%", r"Raw counts score 100%"),
+    (r"a random table .*:  12%", r"about 12%"),
+    (r"bit for bit: True", r"Bit for bit, with the torch this course pins"),
+    (r"plain nn.Linear head: .* within a group \+0\.85, between groups -0\.41",
+     r"\+0\.85 within a group, −0\.41 between"),
+    (r"trained: mean cosine within a group \+0\.70, between groups -0\.39", r"against \+0\.70 and −0\.39"),
+])
+def test_numbers_in_the_prose_are_the_stored_outputs(output, prose):
+    text, outputs = _notebook_text()
+    assert re.search(output, outputs), f"no output matches {output!r}"
+    assert re.search(prose, text, flags=re.S), f"the prose does not say {prose!r}"
+
+
+def test_the_held_out_figures_are_consistent_with_the_training_figures():
+    """Held out, the model is level with the true rule on the same days (within one standard error)."""
+    _, outputs = _notebook_text()
+    model = float(re.search(r"embedding model (\d+\.\d)%", outputs).group(1))
+    rule = float(re.search(r"true-chances rule on the same days: (\d+\.\d)%", outputs).group(1))
+    error = float(re.search(r"one standard error: (\d+\.\d)%", outputs).group(1))
+    assert abs(model - rule) <= error

@@ -26,9 +26,10 @@ from torch import nn
 
 __all__ = [
     "ACTIVITIES", "LABEL_GROUPS", "MONTHS", "WEEKDAYS", "Activity", "CalendarClassifier", "CalendarData",
-    "CalendarResult", "GroupedData", "LabelEmbeddingClassifier", "LabelResult", "follows_cycle",
-    "calendar_logits", "group_similarity", "make_calendar_data", "make_grouped_data", "mistakes_within_group",
-    "train_calendar", "train_label_embeddings",
+    "CalendarResult", "GroupedData", "LabelEmbeddingClassifier", "LabelResult", "OneHotCalendarClassifier",
+    "calendar_accuracy", "calendar_logits", "follows_cycle", "group_similarity", "label_predictions",
+    "make_calendar_data", "make_grouped_data", "mistakes_within_group", "train_calendar",
+    "train_label_embeddings",
 ]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -96,8 +97,16 @@ class CalendarData:
     probs: np.ndarray
 
     def best_accuracy(self) -> float:
-        """The accuracy of always guessing the most likely activity (no model can beat it on average)."""
+        """The *expected* accuracy of always guessing the most likely activity, on these days.
+
+        No model can beat it on average; on a finite sample any rule, this one too, can land above
+        or below it by luck (see :meth:`rule_accuracy`).
+        """
         return float(self.probs.max(axis=2)[self.weekday, self.month].mean())
+
+    def rule_accuracy(self) -> float:
+        """The accuracy the true-chances rule (guess the most likely activity) really got on these days."""
+        return float((self.probs.argmax(axis=2)[self.weekday, self.month] == self.label).mean())
 
 
 def calendar_logits(activities: tuple[Activity, ...] = ACTIVITIES) -> np.ndarray:
@@ -161,7 +170,8 @@ class CalendarResult:
     weekday_before, month_before : float32 arrays, shapes (7, D) and (12, D): the tables at the start
     weekday_vectors, month_vectors : the same tables after training
     losses : list of float, one per step
-    accuracy : float, on the training days
+    accuracy : float, on the training days (a training figure: see :func:`calendar_accuracy` for fresh days)
+    model : the trained model (a :class:`CalendarClassifier`, or a :class:`OneHotCalendarClassifier`)
     """
 
     weekday_before: np.ndarray
@@ -170,14 +180,45 @@ class CalendarResult:
     month_vectors: np.ndarray
     losses: list[float]
     accuracy: float
+    model: nn.Module
+
+
+class OneHotCalendarClassifier(nn.Module):
+    """The baseline without a bottleneck: one-hot weekday and one-hot month side by side, one linear layer.
+
+    ``logits = concat(one_hot(w, 7), one_hot(m, 12)) @ W + b`` with ``W`` of shape (19, C): every
+    weekday and every month gets its own C scores, nothing is shared, so no ring is needed and none
+    can be read off. ``W`` is kept as its two blocks, ``weekday_scores`` (7, C) and ``month_scores``
+    (12, C), and the forward pass reads the rows the one-hot vectors select instead of multiplying
+    by their zeros (lesson 07: one-hot times a matrix is a lookup): the same scores, faster to train.
+    """
+
+    def __init__(self, num_classes: int = len(ACTIVITIES), generator: torch.Generator | None = None):
+        super().__init__()
+        self.weekday_scores = nn.Parameter(torch.empty(7, num_classes))  # rows 0-6 of W
+        self.month_scores = nn.Parameter(torch.empty(12, num_classes))  # rows 7-18 of W
+        self.bias = nn.Parameter(torch.empty(num_classes))
+        with torch.no_grad():
+            for p in self.parameters():
+                p.normal_(0.0, 0.1, generator=generator)
+
+    def forward(self, weekday: torch.Tensor, month: torch.Tensor) -> torch.Tensor:
+        """Scores of shape (B, C) for int64 ``weekday`` and ``month`` of shape (B,)."""
+        return F.embedding(weekday, self.weekday_scores) + F.embedding(month, self.month_scores) + self.bias
 
 
 def train_calendar(data: CalendarData, *, dim: int = 2, steps: int = 200, lr: float = 0.1,
-                   seed: int = 0) -> CalendarResult:
-    """Train a :class:`CalendarClassifier` on all of ``data`` at once (full batch, Adam)."""
+                   seed: int = 0, one_hot: bool = False) -> CalendarResult:
+    """Train a :class:`CalendarClassifier` on all of ``data`` at once (full batch, Adam).
+
+    With ``one_hot=True`` the model is a :class:`OneHotCalendarClassifier` instead (``dim`` is
+    ignored; the "tables" returned are then its ``weekday_scores`` and ``month_scores``, shapes (7, C)
+    and (12, C)).
+    """
     generator = torch.Generator().manual_seed(seed)
-    model = CalendarClassifier(dim, len(ACTIVITIES), generator=generator)
-    before = (_table(model.weekday), _table(model.month))
+    model: nn.Module = (OneHotCalendarClassifier(len(ACTIVITIES), generator=generator) if one_hot
+                        else CalendarClassifier(dim, len(ACTIVITIES), generator=generator))
+    before = _calendar_tables(model)
     w, m, y = (torch.as_tensor(a) for a in (data.weekday, data.month, data.label))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     losses = []
@@ -187,9 +228,24 @@ def train_calendar(data: CalendarData, *, dim: int = 2, steps: int = 200, lr: fl
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
+    return CalendarResult(*before, *_calendar_tables(model), losses, calendar_accuracy(model, data), model)
+
+
+def calendar_accuracy(model: nn.Module, data: CalendarData) -> float:
+    """The share of the days of ``data`` on which ``model``'s most likely activity is the one drawn.
+
+    Pass days the model was not trained on (``make_calendar_data(n, seed=another)``) to measure how
+    well it generalises; on its training days it is a training figure.
+    """
+    w, m, y = (torch.as_tensor(a) for a in (data.weekday, data.month, data.label))
     with torch.no_grad():
-        accuracy = (model(w, m).argmax(dim=1) == y).double().mean().item()
-    return CalendarResult(*before, _table(model.weekday), _table(model.month), losses, accuracy)
+        return (model(w, m).argmax(dim=1) == y).double().mean().item()
+
+
+def _calendar_tables(model: nn.Module) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(model, OneHotCalendarClassifier):
+        return (model.weekday_scores.detach().cpu().numpy().copy(), model.month_scores.detach().cpu().numpy().copy())
+    return _table(model.weekday), _table(model.month)
 
 
 def follows_cycle(points: np.ndarray) -> bool:
@@ -247,13 +303,18 @@ class GroupedData:
 
 
 def make_grouped_data(n_per_class: int = 200, num_features: int = 8, group_spread: float = 4.0,
-                      class_spread: float = 1.0, noise: float = 2.0, seed: int = 0) -> GroupedData:
+                      class_spread: float = 1.0, noise: float = 2.0, seed: int = 0,
+                      sample_seed: int | None = None) -> GroupedData:
     """Gaussian clouds: class mean = its group's centre + a smaller offset of its own.
 
     Group centres are ``N(0, group_spread²)`` per feature, class offsets ``N(0, class_spread²)``
     and each sample adds ``N(0, noise²)``. With ``group_spread`` > ``class_spread`` a cat looks
     more like a dog than like a bus; with ``noise`` > ``class_spread`` cats and dogs are often
     confused, cats and buses rarely.
+
+    ``seed`` fixes the world (the group centres and class means). ``sample_seed``, when given, draws
+    the samples from their own generator: the same classes, fresh examples (a held-out set for a
+    model trained on the data of ``seed``). Without it the samples continue the world's generator.
 
     Examples
     --------
@@ -267,7 +328,8 @@ def make_grouped_data(n_per_class: int = 200, num_features: int = 8, group_sprea
     centres = {g: rng.normal(0.0, group_spread, num_features) for g in LABEL_GROUPS}
     means = np.stack([centres[g] + rng.normal(0.0, class_spread, num_features) for g in groups])  # (C, F)
     y = np.repeat(np.arange(len(classes)), n_per_class)
-    x = means[y] + rng.normal(0.0, noise, (len(y), num_features))
+    samples = rng if sample_seed is None else np.random.default_rng(sample_seed)
+    x = means[y] + samples.normal(0.0, noise, (len(y), num_features))
     return GroupedData(x.astype(np.float32), y.astype(np.int64), classes, groups)
 
 
@@ -276,13 +338,23 @@ class LabelEmbeddingClassifier(nn.Module):
 
     ``h = encoder(x)`` (one linear layer) has D numbers; ``E = labels.weight`` is an
     ``nn.Embedding(C, D)`` of the classes. With D < C, classes have to share directions.
-    Scoring all classes at once multiplies by the whole table instead of looking up a few rows.
+    Scoring all classes at once multiplies by the whole table instead of looking up a few rows:
+    ``h @ E.T`` is ``F.linear(h, E)``, a bias-free ``nn.Linear(D, C)`` whose weight is the table.
+
+    ``head="linear"`` uses a plain ``nn.Linear(D, C)`` (with its bias) as ``labels`` instead: its
+    ``weight`` has the same shape (C, D), one row per class, and can be read the same way.
     """
 
-    def __init__(self, num_features: int, num_classes: int, dim: int = 3, generator: torch.Generator | None = None):
+    HEADS = ("embedding", "linear")
+
+    def __init__(self, num_features: int, num_classes: int, dim: int = 3, generator: torch.Generator | None = None,
+                 head: str = "embedding"):
         super().__init__()
+        if head not in self.HEADS:
+            raise ValueError(f"head must be one of {self.HEADS}, got {head!r}")
+        self.head = head
         self.encoder = nn.Linear(num_features, dim)
-        self.labels = nn.Embedding(num_classes, dim)  # (C, D)
+        self.labels = nn.Embedding(num_classes, dim) if head == "embedding" else nn.Linear(dim, num_classes)  # (C, D)
         with torch.no_grad():
             for p in self.parameters():
                 p.normal_(0.0, 0.3, generator=generator)
@@ -290,6 +362,8 @@ class LabelEmbeddingClassifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Scores of shape (B, C) for features ``x`` of shape (B, F)."""
         h = self.encoder(x)  # (B, D)
+        if self.head == "linear":
+            return self.labels(h)  # h @ W.T + b
         return h @ self.labels.weight.T  # (B, D) @ (D, C) -> (B, C)
 
 
@@ -302,7 +376,8 @@ class LabelResult:
     labels_before, labels : float32 arrays, shape (C, D): the label table at the start and after training
     losses : list of float, one per step
     predictions : int64 array, shape (N,): the predicted class of each training example
-    accuracy : float
+    accuracy : float, on the training examples (a training figure: see :func:`label_predictions`)
+    model : the trained :class:`LabelEmbeddingClassifier`
     """
 
     labels_before: np.ndarray
@@ -310,13 +385,17 @@ class LabelResult:
     losses: list[float]
     predictions: np.ndarray
     accuracy: float
+    model: LabelEmbeddingClassifier
 
 
 def train_label_embeddings(data: GroupedData, *, dim: int = 3, steps: int = 300, lr: float = 0.03,
-                           seed: int = 0) -> LabelResult:
-    """Train a :class:`LabelEmbeddingClassifier` on all of ``data`` at once (full batch, Adam)."""
+                           seed: int = 0, head: str = "embedding") -> LabelResult:
+    """Train a :class:`LabelEmbeddingClassifier` on all of ``data`` at once (full batch, Adam).
+
+    ``head`` is passed on: "embedding" (``h @ E.T``) or "linear" (a plain ``nn.Linear`` output layer).
+    """
     generator = torch.Generator().manual_seed(seed)
-    model = LabelEmbeddingClassifier(data.x.shape[1], len(data.classes), dim, generator=generator)
+    model = LabelEmbeddingClassifier(data.x.shape[1], len(data.classes), dim, generator=generator, head=head)
     before = _table(model.labels)
     x, y = torch.as_tensor(data.x), torch.as_tensor(data.y)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -327,10 +406,15 @@ def train_label_embeddings(data: GroupedData, *, dim: int = 3, steps: int = 300,
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
+    predictions = label_predictions(model, data)
+    accuracy = float((predictions == data.y).mean())
+    return LabelResult(before, _table(model.labels), losses, predictions, accuracy, model)
+
+
+def label_predictions(model: LabelEmbeddingClassifier, data: GroupedData) -> np.ndarray:
+    """The class ``model`` predicts for each example of ``data``: int64 array, shape (N,)."""
     with torch.no_grad():
-        predictions = model(x).argmax(dim=1)
-    accuracy = (predictions == y).double().mean().item()
-    return LabelResult(before, _table(model.labels), losses, predictions.numpy(), accuracy)
+        return model(torch.as_tensor(data.x)).argmax(dim=1).numpy()
 
 
 def group_similarity(similarity: np.ndarray, groups: list[str]) -> tuple[float, float]:

@@ -3,7 +3,8 @@
 - :func:`plot_context_window`: a sentence, one center word, the context words around it, the pairs;
 - :func:`plot_neighbours`: a word's nearest neighbours as bars of cosine similarity;
 - :func:`plot_projection`: 2-D points (e.g. PCA of word vectors) coloured by group;
-- :func:`plot_word_neighbourhood`: both side by side, for one query word (the widget's figure);
+- :func:`plot_word_neighbourhood`: bars and a ring of neighbours, for one query word (the widget's figure,
+  a :class:`NeighbourhoodFigure` that the widget redraws in place);
 - :func:`plot_rings`: weekday and month vectors in 2-D, joined in calendar order;
 - :func:`plot_similarity_matrices`: cosine-similarity matrices as heat maps, with group blocks.
 
@@ -18,12 +19,13 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
 
-from lookup_lib.lessons.kit.style import HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, new_figure
+from lookup_lib.lessons.kit.style import DPI, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, new_figure
 
-__all__ = ["GROUP_COLORS", "group_colors", "plot_context_window", "plot_neighbours", "plot_projection",
-           "plot_rings", "plot_similarity_matrices", "plot_word_neighbourhood"]
+__all__ = ["GROUP_COLORS", "NeighbourhoodFigure", "group_colors", "plot_context_window", "plot_neighbours",
+           "plot_projection", "plot_rings", "plot_similarity_matrices", "plot_word_neighbourhood"]
 
 # Colours of word groups (Tableau 10 without its orange, which means HIGHLIGHT in every lesson).
 GROUP_COLORS = ("#4e79a7", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#9c755f", "#ff9da7", "#edc948", "#bab0ac")
@@ -131,8 +133,9 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
     points : array, shape (N, 2), e.g. from the kit's :func:`~lookup_lib.lessons.kit.projection.pca`
     words : N words, one per point
     groups : N group names (colours and a legend); None draws every point in one colour
-    label : the words to write next to their points (default: all words when N <= 20, else the two
-        words of each group closest to its centre; the group names are written beside the groups)
+    label : the words to write next to their points (default: all of them). Each label goes to the
+        nearest free place around its point (joined to it by a thin line when it had to move away),
+        never over another label, a group name or a point; a word with no free place left is not written
     highlight : a word drawn larger, in orange, and always labelled (its group's name is left out,
         to make room for the label)
     circle : words whose points get a teal ring (e.g. the neighbours of ``highlight``)
@@ -149,18 +152,13 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
     points = np.asarray(points, dtype=np.float64)
     if points.shape != (len(words), 2):
         raise ValueError(f"points must have shape ({len(words)}, 2) for {len(words)} words, got {points.shape}")
-    fig = new_figure(6.0, 5.2) if ax is None else ax.figure
+    fig = new_figure(8.0, 6.8) if ax is None else ax.figure
     ax = ax if ax is not None else fig.add_subplot()
     group_list = list(groups) if groups is not None else [""] * len(words)
     colors = group_colors(group_list)
     for (x, y), word, group in zip(points, words, group_list, strict=True):
         ax.scatter([x], [y], s=28, color=colors[group], edgecolors="white", linewidths=0.5, gid=f"point:{word}")
-    if label is not None:
-        to_label = list(label)
-    elif len(words) <= 20:
-        to_label = list(words)
-    else:
-        to_label = _typical_words(points, list(words), group_list, 2)
+    to_label = list(label) if label is not None else list(words)
     if groups is not None:
         skip = group_list[list(words).index(highlight)] if highlight is not None else None
         _name_groups(ax, points, group_list, {g: c for g, c in colors.items() if g != skip})
@@ -172,26 +170,15 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
         ax.scatter([points[k, 0]], [points[k, 1]], s=160, color=HIGHLIGHT, edgecolors=INK, linewidths=1.2,
                    zorder=5, gid=f"highlight:{highlight}")
         to_label = [highlight] + [w for w in to_label if w != highlight]
-    _label_points(ax, points, list(words), to_label, bold=highlight)
-    _pad_limits(ax, points)
+    _pad_limits(ax, points, margin=0.12)
     ax.set_aspect("equal", adjustable="box")  # distances in the picture are distances in the projection
     ax.tick_params(labelsize=8)
     for k, setter in enumerate((ax.set_xlabel, ax.set_ylabel)):
         share = f" ({float(explained[k]):.0%} of the variance)" if explained is not None else ""
         setter(f"PC {k + 1}{share}", fontsize=9, color=INK)
     ax.set_title(title, fontsize=10, color=INK)
+    _label_points(ax, points, list(words), to_label, bold=highlight)  # last: it needs the final layout
     return fig
-
-
-def _typical_words(points: np.ndarray, words: list[str], groups: list[str], per_group: int) -> list[str]:
-    """The ``per_group`` words of each group closest to the group's centre (labels that stay legible)."""
-    chosen = []
-    for group in dict.fromkeys(groups):
-        members = [k for k, g in enumerate(groups) if g == group]
-        centre = points[members].mean(axis=0)
-        members.sort(key=lambda k: float(np.linalg.norm(points[k] - centre)))
-        chosen += [words[k] for k in members[:per_group]]
-    return chosen
 
 
 def plot_word_neighbourhood(query: str, neighbour_words: Sequence[str], similarities: Sequence[float],
@@ -203,6 +190,9 @@ def plot_word_neighbourhood(query: str, neighbour_words: Sequence[str], similari
     then clockwise in order of similarity, each joined to the centre by a line as thick as its
     similarity: neighbours never pile up (in a 2-D projection close words overlap into one blob),
     and every label has its own place.
+
+    A fresh :class:`NeighbourhoodFigure`, drawn once; the widget keeps one and redraws it in place,
+    which gives the same pixels.
 
     Parameters
     ----------
@@ -217,41 +207,149 @@ def plot_word_neighbourhood(query: str, neighbour_words: Sequence[str], similari
         Panels "bars" (bars ``"bar:WORD"``) and "ring" (the centre ``"highlight:QUERY"``, each
         neighbour a point ``"neighbour:WORD"`` and a text).
     """
-    fig = new_figure(9.6, 4.6)
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.1])
-    left.set_label("bars")
-    right.set_label("ring")
-    group_of = dict(zip(words, groups, strict=True)) if groups is not None and words is not None else None
-    same = [group_of[w] == group_of[query] for w in neighbour_words] if group_of else None
-    plot_neighbours(query, neighbour_words, similarities, same_group=same,
-                    group=group_of[query] if group_of else None, ax=left)
-    _draw_rank_ring(right, query, list(neighbour_words), np.asarray(similarities, dtype=np.float64), group_of)
-    return fig
+    every = list(words) if words is not None else [query, *neighbour_words]
+    slots = max(NeighbourhoodFigure.SLOTS, len(neighbour_words))
+    return NeighbourhoodFigure(every, groups if words is not None else None, slots=slots).update(
+        query, neighbour_words, similarities)
 
 
-def _draw_rank_ring(ax: Axes, query: str, neighbours: list[str], sims: np.ndarray,
-                    group_of: dict[str, str] | None) -> None:
-    """``query`` in the centre; neighbour r at angle 90° - 360° r / k on the unit circle."""
-    colors = group_colors(list(group_of.values())) if group_of else {}
-    k = len(neighbours)
-    angles = np.pi / 2 - 2 * np.pi * np.arange(k) / max(k, 1)
-    xy = np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    ax.add_patch(_ring_guide())
-    for (x, y), word, sim in zip(xy, neighbours, sims, strict=True):
-        ax.plot([0, x], [0, y], color=PADDING, linewidth=0.5 + 3 * max(float(sim), 0.0), zorder=1)
-        color = colors.get(group_of[word], OUTPUT) if group_of else OUTPUT
-        ax.scatter([x], [y], s=90, color=color, edgecolors=INK, linewidths=0.8, zorder=3, gid=f"neighbour:{word}")
-        ha = "left" if x > 0.2 else "right" if x < -0.2 else "center"
-        va = "bottom" if y > 0.2 else "top" if y < -0.2 else "center"
-        ax.text(1.14 * x, 1.14 * y, f"{word} {sim:.2f}", ha=ha, va=va, fontsize=9, color=INK, zorder=4)
-    ax.scatter([0], [0], s=260, color=HIGHLIGHT, edgecolors=INK, linewidths=1.2, zorder=5, gid=f"highlight:{query}")
-    ax.text(0, -0.16, query, ha="center", va="top", fontsize=10, fontweight="bold", color=INK, zorder=5)
-    ax.set_xlim(-1.75, 1.75)
-    ax.set_ylim(-1.4, 1.4)
-    ax.set_aspect("equal", adjustable="box")
-    ax.axis("off")
-    ax.set_title(f"'{query}' and its {k} neighbours, by rank\n(most similar on top, then clockwise)",
-                 fontsize=10, color=INK)
+class NeighbourhoodFigure:
+    """:func:`plot_word_neighbourhood`'s figure, built once and redrawn in place for each query.
+
+    Every artist is made at construction, ``slots`` of each kind (bars, values, spokes, points,
+    labels); :meth:`update` moves them (``set_width``, ``set_data``, ``set_offsets``, ``set_text``,
+    ``set_position``) and hides the slots not used. The layout is fixed (no layout engine): the
+    margin for the bars' word labels is measured once, for the longest of ``words``, so a redraw
+    never measures text to lay out and the picture is the same as a fresh figure's.
+
+    Parameters
+    ----------
+    words : every word that can be a query or a neighbour (sizes the margin; with ``groups``, the colours)
+    groups : their group names, same length, or None for one colour
+    slots : the most neighbours one picture can show
+    """
+
+    SLOTS = 15  # the explorer's slider goes up to 15 neighbours
+    WIDTH, HEIGHT = 8.5, 4.4  # inches at 100 dpi: 850 x 440 px, shown at its own size in a lesson page
+
+    def __init__(self, words: Sequence[str], groups: Sequence[str] | None = None, slots: int = SLOTS) -> None:
+        words = list(words)
+        if groups is not None and len(groups) != len(words):
+            raise ValueError(f"groups must have one name per word: {len(words)} words, {len(groups)} groups")
+        if slots < 1:
+            raise ValueError(f"slots must be at least 1, got {slots}")
+        self.slots = slots
+        self.group_of = dict(zip(words, groups, strict=True)) if groups is not None else None
+        self.colors = group_colors(list(groups)) if groups is not None else {}
+        self.fig = fig = new_figure(self.WIDTH, self.HEIGHT)
+        fig.set_layout_engine("none")
+        widest = max((_text_width(w, 9) for w in words), default=0.0)
+        margin = (widest + 16) / (self.WIDTH * fig.dpi)  # the word labels, the tick marks and a gap
+        self.bars_ax = bars = fig.add_axes((max(margin, 0.06), 0.24, 0.44 - max(margin, 0.06), 0.66), label="bars")
+        self.ring_ax = ring = fig.add_axes((0.5, 0.0, 0.5, 0.88), label="ring")
+        # -- bars
+        self.bars = list(bars.barh(np.arange(slots), np.zeros(slots), height=0.7, color=OUTPUT))
+        self.values = [bars.text(0, row, "", va="center", fontsize=8, color=INK) for row in range(slots)]
+        # the words as texts left of the axes, not tick labels: no tick machinery to run on each redraw
+        self.names = [bars.text(-0.02, row, "", ha="right", va="center", fontsize=9, color=INK,
+                                transform=bars.get_yaxis_transform()) for row in range(slots)]
+        # titles at fixed places: a set_title would measure every artist of the axes to place itself
+        box = bars.get_position()
+        self.bars_title = fig.text((box.x0 + box.x1) / 2, box.y1 + 0.03, "", ha="center", va="bottom",
+                                   fontsize=10, color=INK)
+        self.ring_title = fig.text(0.75, 0.985, "", ha="center", va="top", fontsize=10, color=INK)
+        bars.axvline(0, color=INK, linewidth=0.8)
+        bars.set_xlabel("cosine similarity", fontsize=9)
+        bars.tick_params(axis="x", labelsize=8)
+        bars.set_yticks([])
+        bars.spines[["top", "right"]].set_visible(False)
+        self.legend = None
+        if self.group_of is not None:
+            self.legend = bars.legend(handles=[Patch(color=OUTPUT, label="same group"),
+                                               Patch(color=PADDING, label="another group")],
+                                      loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=2, fontsize=8,
+                                      frameon=False)
+        # -- ring
+        ring.add_patch(_ring_guide())
+        self.spokes = [ring.plot([0, 0], [0, 0], color=PADDING, zorder=1)[0] for _ in range(slots)]
+        self.points = [ring.scatter([0], [0], s=90, color=OUTPUT, edgecolors=INK, linewidths=0.8, zorder=3)
+                       for _ in range(slots)]
+        self.labels = [ring.text(0, 0, "", fontsize=9, color=INK, zorder=4) for _ in range(slots)]
+        self.centre = ring.scatter([0], [0], s=260, color=HIGHLIGHT, edgecolors=INK, linewidths=1.2, zorder=5)
+        self.centre_label = ring.text(0, -0.16, "", ha="center", va="top", fontsize=10, fontweight="bold",
+                                      color=INK, zorder=5)
+        ring.set_xlim(-1.9, 1.9)
+        ring.set_ylim(-1.72, 1.72)  # the axes' own shape (425 x 387 px): the ring fills it
+        ring.set_aspect("equal", adjustable="box")
+        ring.axis("off")
+
+    def update(self, query: str, neighbours: Sequence[str], similarities: Sequence[float]) -> Figure:
+        """Show ``query`` and its neighbours (most similar first); returns the same, updated Figure."""
+        neighbours = list(neighbours)
+        sims = np.asarray(similarities, dtype=np.float64)
+        if len(neighbours) != len(sims):
+            raise ValueError(f"{len(neighbours)} words but {len(sims)} similarities")
+        k = len(neighbours)
+        if k > self.slots:
+            raise ValueError(f"at most {self.slots} neighbours fit this figure, got {k}")
+        same = ([self.group_of.get(w) == self.group_of.get(query) for w in neighbours] if self.group_of
+                else [True] * k)
+        # bars, most similar on top
+        for row, (bar, value, name) in enumerate(zip(self.bars, self.values, self.names, strict=True)):
+            shown = row < k
+            for artist in (bar, value, name):
+                artist.set_visible(shown)
+            if shown:
+                name.set_text(neighbours[row])
+                sim = float(sims[row])
+                bar.set_width(sim)
+                bar.set_facecolor(OUTPUT if same[row] else PADDING)
+                bar.set_gid(f"bar:{neighbours[row]}")
+                value.set_position((sim + 0.02 if sim >= 0 else 0.02, row))
+                value.set_text(f"{sim:.2f}")
+            else:
+                bar.set_gid(None)
+        rows = max(k, 8)  # bars keep their thickness from 1 to 8 neighbours
+        self.bars_ax.set_ylim(rows - 0.5, -0.5)
+        self.bars_ax.set_xlim(min(0.0, float(sims.min(initial=0.0))) - 0.05, 1.15)
+        self.bars_title.set_text(f"nearest neighbours of '{query}'")
+        if self.legend is not None:
+            self.legend.get_texts()[0].set_text(f"same group as '{query}' ({self.group_of.get(query)})")
+        # ring: neighbour r at angle 90° - 360° r / k on the unit circle
+        angles = np.pi / 2 - 2 * np.pi * np.arange(k) / max(k, 1)
+        xy = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+        for r, (spoke, point, label) in enumerate(zip(self.spokes, self.points, self.labels, strict=True)):
+            shown = r < k
+            for artist in (spoke, point, label):
+                artist.set_visible(shown)
+            if not shown:
+                point.set_gid(None)
+                continue
+            (x, y), word, sim = xy[r], neighbours[r], float(sims[r])
+            spoke.set_data([0, x], [0, y])
+            spoke.set_linewidth(0.5 + 3 * max(sim, 0.0))
+            point.set_offsets([[x, y]])
+            point.set_facecolor(self.colors.get(self.group_of.get(word), OUTPUT) if self.group_of else OUTPUT)
+            point.set_gid(f"neighbour:{word}")
+            label.set_position((1.14 * x, 1.14 * y))
+            label.set_text(f"{word} {sim:.2f}")
+            label.set_horizontalalignment("left" if x > 0.2 else "right" if x < -0.2 else "center")
+            label.set_verticalalignment("bottom" if y > 0.2 else "top" if y < -0.2 else "center")
+        self.centre.set_gid(f"highlight:{query}")
+        self.centre_label.set_text(query)
+        self.ring_title.set_text(f"'{query}' and its {k} neighbour{'s' if k != 1 else ''}, by rank\n"
+                                 "(most similar on top, then clockwise)")
+        return self.fig
+
+
+def _text_width(text: str, fontsize: float) -> float:
+    """The width in pixels (at the lessons' dpi) of ``text`` in the default font at ``fontsize``."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    width, _, _ = RendererAgg(10, 10, DPI).get_text_width_height_descent(text, FontProperties(size=fontsize),
+                                                                         ismath=False)
+    return float(width)
 
 
 def _ring_guide():
@@ -371,28 +469,68 @@ def _name_groups(ax: Axes, points: np.ndarray, groups: list[str], colors: dict[s
 
 
 def _label_points(ax: Axes, points: np.ndarray, words: list[str], to_label: list[str], bold: str | None) -> None:
-    """Write each word of ``to_label`` near its point, fanned out so that the labels do not overlap.
+    """Write each word of ``to_label`` at the nearest free place around its point (greedy, in pixels).
 
-    The labels of points that lie close together go round them like the spokes of a wheel, each
-    joined to its point by a thin line; a lone point gets its label right beside it.
+    The figure is laid out once, so that pixel positions are final; then for each word, places at
+    growing distances and 16 directions around its point are tried in turn, and the first whose
+    box overlaps no label or group name already written and no point, and stays inside the axes, is
+    taken. A label away from its point is joined to it by a thin line. The labels are left out of
+    the layout, so that the final drawing keeps the axes where they were measured.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = ax.figure
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = canvas.get_renderer()
     position = {w: k for k, w in enumerate(words)}
-    span = float(np.ptp(points, axis=0).max()) or 1.0
-    chosen = [w for w in to_label if w in position]
-    xy = np.array([points[position[w]] for w in chosen]).reshape(-1, 2)
-    for k, word in enumerate(chosen):
-        x, y = xy[k]
-        near = np.flatnonzero(np.linalg.norm(xy - xy[k], axis=1) < 0.1 * span)  # the labels that would collide
-        if len(near) > 1:
-            centre = xy[near].mean(axis=0)
-            angle = 2 * np.pi * int(np.searchsorted(near, k)) / len(near) + 0.4
-            tx, ty = centre + 0.16 * span * np.array([np.cos(angle), np.sin(angle)])
-        else:
-            tx, ty = x + (0.05 if word == bold else 0.03) * span, y
-        ax.annotate(word, (x, y), (tx, ty), fontsize=9, color=INK, fontweight="bold" if word == bold else "normal",
-                    ha="left" if tx >= x else "right", va="center", zorder=6,
-                    arrowprops={"arrowstyle": "-", "color": INK, "linewidth": 0.5, "alpha": 0.5} if len(near) > 1
-                    else None, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
+    px = ax.transData.transform(points)  # (N, 2) pixels
+    frame = ax.get_window_extent(renderer)
+    to_data = ax.transData.inverted()
+    for name in ax.texts:  # the group names: pushed back inside the axes where they stick out
+        box = name.get_window_extent(renderer)
+        shift = np.array([max(frame.x0 + 2 - box.x0, 0.0) - max(box.x1 - frame.x1 + 2, 0.0),
+                          max(frame.y0 + 2 - box.y0, 0.0) - max(box.y1 - frame.y1 + 2, 0.0)])
+        if shift.any():
+            anchor = ax.transData.transform(name.get_position())
+            name.set_position(tuple(to_data.transform(anchor + shift)))
+    taken = [t.get_window_extent(renderer).extents for t in ax.texts]  # the group names
+    dots = np.hstack([px - 4.0, px + 4.0])  # (N, 4): every point's box, x0 y0 x1 y1
+    angles = 2 * np.pi * np.arange(16) / 16
+    for word in [w for w in to_label if w in position]:
+        weight = "bold" if word == bold else "normal"
+        prop = FontProperties(size=9, weight=weight)
+        width, height, _ = renderer.get_text_width_height_descent(word, prop, ismath=False)
+        height = max(height, renderer.get_text_width_height_descent("lp", prop, ismath=False)[1])  # as Text does
+        x, y = px[position[word]]
+        for radius in (7.0, 11.0, 16.0, 22.0, 30.0, 40.0, 52.0, 66.0, 82.0, 100.0, 120.0, 145.0):
+            placed = None
+            for angle in angles:
+                dx, dy = radius * np.cos(angle), radius * np.sin(angle)
+                ha = "left" if dx > 0.38 * radius else "right" if dx < -0.38 * radius else "center"
+                va = "bottom" if dy > 0.38 * radius else "top" if dy < -0.38 * radius else "center"
+                x0 = x + dx - {"left": 0.0, "center": width / 2, "right": width}[ha]
+                y0 = y + dy - {"bottom": 0.0, "center": height / 2, "top": height}[va]
+                box = np.array([x0 - 1, y0 - 1, x0 + width + 1, y0 + height + 1])
+                if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
+                    continue
+                others = np.vstack([dots, *taken]) if taken else dots
+                overlap = ((others[:, 0] < box[2]) & (others[:, 2] > box[0]) & (others[:, 1] < box[3])
+                           & (others[:, 3] > box[1]))
+                if not overlap.any():
+                    placed = (dx, dy, ha, va, box)
+                    break
+            if placed is not None:
+                break
+        if placed is None:
+            continue  # no free place: better no label than one on top of another
+        dx, dy, ha, va, box = placed
+        taken.append(box)
+        far = radius > 11.0
+        ax.annotate(word, tuple(points[position[word]]), (dx, dy), textcoords="offset pixels", fontsize=9,
+                    color=INK, fontweight=weight, ha=ha, va=va, zorder=6, annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": INK, "linewidth": 0.5, "alpha": 0.5,
+                                "shrinkA": 0, "shrinkB": 3} if far else None).set_in_layout(False)
 
 
 def _pad_limits(ax: Axes, points: np.ndarray, margin: float = 0.25) -> None:

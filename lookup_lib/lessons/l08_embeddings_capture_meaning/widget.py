@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from lookup_lib.checks import from_torch
 from lookup_lib.lessons.kit.projection import pca
 from lookup_lib.lessons.kit.widget import FigureWidget
-from lookup_lib.lessons.l08_embeddings_capture_meaning.figures import plot_word_neighbourhood
+from lookup_lib.lessons.l08_embeddings_capture_meaning.figures import NeighbourhoodFigure
 
 __all__ = ["NeighbourExplorer"]
 
@@ -21,8 +21,12 @@ class NeighbourExplorer(FigureWidget):
     """Choose a word (``Dropdown``) and how many neighbours (``IntSlider``); see them as bars and on the map.
 
     Everything is computed from the vectors given, once, at construction: the 2-D PCA projection
-    of all of them; each redraw only looks up the nearest neighbours of the chosen word (by
-    cosine similarity, in all D dimensions). Nothing is trained in a callback.
+    of all of them, and the figure with all its artists (a
+    :class:`~lookup_lib.lessons.l08_embeddings_capture_meaning.figures.NeighbourhoodFigure`). Each
+    redraw only looks up the nearest neighbours of the chosen word (by cosine similarity, in all D
+    dimensions) and updates that figure in place: ``draw`` returns the same Figure every time, with
+    the same pixels as :func:`plot_word_neighbourhood` would draw afresh. Nothing is trained in a
+    callback. The picture depends only on the control values (the kit's picture memo stays on).
 
     Parameters
     ----------
@@ -53,6 +57,7 @@ class NeighbourExplorer(FigureWidget):
                              f"got {self.vectors.shape}")
         self.groups = list(groups) if groups is not None else None
         self.points, _ = pca(self.vectors, 2)
+        self.figure = NeighbourhoodFigure(self.words, self.groups, slots=max(NeighbourhoodFigure.SLOTS, k))
         self.neighbours: list[str] = []
         self.similarities = np.zeros(0)
         first = word if word is not None else self.words[0]
@@ -60,14 +65,15 @@ class NeighbourExplorer(FigureWidget):
             raise ValueError(f"{first!r} is not one of the words given")
         controls = {
             "word": widgets.Dropdown(options=sorted(self.words), value=first, description="word"),
-            "k": widgets.IntSlider(value=k, min=1, max=min(15, len(self.words) - 1), description="neighbours"),
+            "k": widgets.IntSlider(value=k, min=1, max=min(self.figure.slots, len(self.words) - 1),
+                                   description="neighbours"),
         }
         super().__init__(controls, caption=(
             "Neighbours are measured with cosine similarity in all dimensions; right: the same neighbours "
             "around the word, by rank (line width = similarity)."))
 
     def draw(self, word: str, k: int) -> Figure:
-        """Find the ``k`` nearest neighbours of ``word`` and draw them."""
+        """Find the ``k`` nearest neighbours of ``word`` and show them (the same Figure, updated in place)."""
         indices, self.similarities = self._nearest(self.vectors, self.words.index(word), k)
         self.neighbours = [self.words[i] for i in indices]
-        return plot_word_neighbourhood(word, self.neighbours, self.similarities, self.points, self.words, self.groups)
+        return self.figure.update(word, self.neighbours, self.similarities)

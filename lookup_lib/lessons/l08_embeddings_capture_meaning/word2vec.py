@@ -30,8 +30,8 @@ from torch import nn
 from lookup_lib.lessons.kit.vocab import Vocab
 
 __all__ = [
-    "Corpus", "SkipGram", "TrainResult", "cosine_similarities", "encode",
-    "group_agreement", "load_corpus", "nearest", "noise_distribution", "skipgram_pairs",
+    "Corpus", "SkipGram", "TrainResult", "cooccurrence_counts", "cosine_similarities", "encode",
+    "group_agreement", "load_corpus", "nearest", "noise_distribution", "ppmi", "ppmi_svd", "skipgram_pairs",
     "train_skipgram",
 ]
 
@@ -328,6 +328,49 @@ def group_agreement(vectors: np.ndarray, words: Sequence[str], groups: dict[str,
         neighbours, _ = nearest(sub, i, k)
         hits += sum(labels[j] == labels[i] for j in neighbours)
     return hits / (k * len(rows))
+
+
+# -- baselines without training: counts, PPMI, PPMI-SVD ------------------------------------------------
+def cooccurrence_counts(pairs: np.ndarray, vocab_size: int) -> np.ndarray:
+    """How often each word is the context of each word: a (V, V) table of counts from skip-gram pairs.
+
+    Row ``c`` is word ``c``'s vector of "company": no training, no randomness.
+
+    Examples
+    --------
+    >>> cooccurrence_counts(np.array([[0, 1], [1, 0], [0, 1]]), 3).tolist()
+    [[0.0, 2.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    pairs = np.asarray(pairs, dtype=np.int64)
+    if pairs.ndim != 2 or pairs.shape[1] != 2:
+        raise ValueError(f"pairs must have shape (P, 2), got {pairs.shape}")
+    counts = np.zeros((vocab_size, vocab_size))
+    np.add.at(counts, (pairs[:, 0], pairs[:, 1]), 1.0)
+    return counts
+
+
+def ppmi(counts: np.ndarray) -> np.ndarray:
+    """Positive pointwise mutual information: ``max(0, log(P(c, o) / (P(c) P(o))))``, 0 where a pair never occurs.
+
+    Examples
+    --------
+    >>> ppmi(np.array([[0.0, 2.0], [2.0, 0.0]])).round(3).tolist()
+    [[0.0, 0.693], [0.693, 0.0]]
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    total = counts.sum()
+    expected = counts.sum(axis=1, keepdims=True) * counts.sum(axis=0, keepdims=True) / (total or 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log(counts / expected)
+    return np.where(counts > 0, np.maximum(pmi, 0.0), 0.0)
+
+
+def ppmi_svd(counts: np.ndarray, dim: int) -> np.ndarray:
+    """The PPMI table cut to ``dim`` numbers per word by a truncated SVD (``U_d · S_d``): dense vectors, no training."""
+    u, s, _ = np.linalg.svd(ppmi(counts), full_matrices=False)
+    if not 1 <= dim <= len(s):
+        raise ValueError(f"dim must be between 1 and {len(s)}, got {dim}")
+    return u[:, :dim] * s[:dim]
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:
