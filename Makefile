@@ -40,9 +40,12 @@ test: $(STAMP)
 	$(BIN)/python -m ruff check lookup_lib tests tools benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
-# library tests only (no notebooks): quick feedback while editing lookup_lib
+# about a minute: the reference against torch, every doctest, the layout rules, the kit and the checkers'
+# guards; no notebook, browser, nbgrader or lesson training (those are in `make test`)
+FAST := tests/reference lookup_lib tests/test_layout.py tests/test_scheduling.py tests/lessons/test_kit.py \
+        tests/lessons/test_exercises_guards.py
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests lookup_lib
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow and not e2e" $(FAST)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check lookup_lib tests tools benchmarks

@@ -165,10 +165,12 @@ def test_interactive_markdown_has_a_row_per_lesson_and_says_the_load() -> None:
                     "01_lookup_table.ipynb": {"widget": "LookupExplorer", "run_all_s": 4.0,
                                               "kernel_render": inter.summary_ms([0.05, 0.06]),
                                               "browser": {**inter.summary_ms([0.1, 0.12]), "png_px": [10, 20],
-                                                          "shown_px": [10, 20], "no_new_picture": 1}}},
+                                                          "shown_px": [10, 20], "no_new_picture": 1,
+                                                          "first_pass": inter.summary_ms([0.2, 0.3])}}},
         "suite": {"seconds": None, "source": "skipped"},
     }
     md = inter.to_markdown(report)
     assert "[1.0, 2.0, 3.0]" in md and "| 01_lookup_table.ipynb | LookupExplorer | 110 ms |" in md
+    assert "| 110 ms | 118 ms | 250 ms (300) | 55 ms |" in md  # median, p90, first pass median (max), kernel
     assert "| 00_setup_check.ipynb | — |" in md and "10×20 (10×20)" in md
     assert "not measured" in md and "1 change(s) drew no new picture" in md
