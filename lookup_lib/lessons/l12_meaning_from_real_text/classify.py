@@ -15,9 +15,10 @@ from torch import nn
 
 from lookup_lib.lessons.kit.vocab import Vocab
 
-__all__ = ["DIVISIONS", "VerseClassifier", "encode_verses", "train_classifier"]
+__all__ = ["DIVISIONS", "MODES", "VerseClassifier", "encode_verses", "three_starts", "train_classifier"]
 
 DIVISIONS = ["law", "history", "poetry", "prophets", "gospels_acts", "letters"]
+MODES = ("random init", "frozen", "fine-tuned")
 
 
 def encode_verses(verses: list[list[str]], vocab: Vocab, length: int = 64) -> torch.Tensor:
@@ -30,7 +31,12 @@ def encode_verses(verses: list[list[str]], vocab: Vocab, length: int = 64) -> to
 
 
 class VerseClassifier(nn.Module):
-    """Mean of the verse's word vectors (padding left out), then a linear layer to the 6 divisions."""
+    """Mean of the verse's word vectors (padding left out), then a linear layer to the 6 divisions.
+
+    The mean is ``F.embedding_bag(..., mode="mean")`` over each verse's non-padding ids (lesson 06): the same
+    numbers as masking the padded (N, L, D) lookup and dividing by the length, without building that tensor.
+    A verse with no known word gets the zero vector.
+    """
 
     def __init__(self, table: nn.Embedding, classes: int = 6) -> None:
         super().__init__()
@@ -38,8 +44,9 @@ class VerseClassifier(nn.Module):
         self.out = nn.Linear(table.embedding_dim, classes)
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        mask = (ids != self.table.padding_idx).unsqueeze(-1)  # (N, L, 1)
-        mean = (self.table(ids) * mask).sum(1) / mask.sum(1).clamp(min=1)  # (N, D)
+        keep = ids != self.table.padding_idx  # (N, L)
+        offsets = torch.cumsum(keep.sum(1), 0) - keep.sum(1)  # (N,): where each verse starts in ids[keep]
+        mean = nn.functional.embedding_bag(ids[keep], self.table.weight, offsets, mode="mean")  # (N, D)
         return self.out(mean)  # (N, 6)
 
 
@@ -69,3 +76,23 @@ def train_classifier(
         optimizer.step()
     with torch.no_grad():
         return float((model(test_ids).argmax(1) == test_labels).float().mean())
+
+
+def three_starts(
+    ids: torch.Tensor, labels: torch.Tensor, test_ids: torch.Tensor, test_labels: torch.Tensor,
+    vectors: np.ndarray, n: int, seed: int,
+) -> dict[str, float]:
+    """Test accuracy of the three starts (:data:`MODES`) on ``n`` training verses drawn with ``seed``.
+
+    The verses are ``torch.randperm(len(ids), generator=seed)[:n]``; the same seed starts the classifier.
+    ``vectors`` are the pre-trained table (its padding row already zero).
+    """
+    if not 1 <= n <= len(ids):
+        raise ValueError(f"n must be between 1 and {len(ids)} (the training verses), got {n}")
+    pick = torch.randperm(len(ids), generator=torch.Generator().manual_seed(seed))[:n]
+    args = (ids[pick], labels[pick], test_ids, test_labels)
+    return {
+        "random init": train_classifier(*args, None, vocab_size=len(vectors), dim=vectors.shape[1], seed=seed),
+        "frozen": train_classifier(*args, vectors, freeze=True, seed=seed),
+        "fine-tuned": train_classifier(*args, vectors, freeze=False, seed=seed),
+    }

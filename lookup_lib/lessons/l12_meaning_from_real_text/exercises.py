@@ -1,4 +1,4 @@
-"""Lesson 12 exercises: word2vec's subsampling, and what the full softmax costs (answers from the lesson's code)."""
+"""Lesson 12 exercises: word2vec's subsampling, what the full softmax costs, and the window experiment's measure."""
 
 from __future__ import annotations
 
@@ -49,6 +49,72 @@ def _diagnose_keep(case: Case, got: np.ndarray, expected: np.ndarray) -> str | N
     return None
 
 
+def verse_mates(vectors, words, mates, k):
+    v = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)  # unit rows: dot product = cosine
+    hits = 0
+    for w in words:
+        sims = v @ v[w]
+        sims[w] = -np.inf  # a word is not its own neighbour
+        nearest = np.argsort(-sims)[:k]
+        hits += mates[w, nearest].sum()
+    return hits / (k * len(words))  # a fraction of all the neighbours looked at
+
+
+def _mates_cases() -> list[Case]:
+    rng = np.random.default_rng(12)
+
+    def case(label: str, v: int, d: int, q: int, k: int, p: float) -> Case:
+        mates = rng.random((v, v)) < p
+        mates = mates | mates.T
+        np.fill_diagonal(mates, True)
+        words = rng.choice(v, size=q, replace=False)
+        lengths = rng.uniform(0.2, 3.0, size=(v, 1))  # rows of unequal length: cosine and dot product differ
+        return Case(label, (rng.normal(size=(v, d)) * lengths, words, mates, k))
+
+    return [
+        case("8 words, 2 queries, k = 3", 8, 4, 2, 3, 0.4),
+        case("one query, one neighbour", 6, 3, 1, 1, 0.5),
+        case("few verse-mates", 20, 5, 6, 4, 0.1),
+        case("many verse-mates, k = 5", 30, 8, 10, 5, 0.7),
+    ]
+
+
+def _mates_reference(vectors, words, mates, k):
+    from lookup_lib.lessons.l12_meaning_from_real_text.window import verse_mates as reference
+
+    return reference(vectors, words, mates, k)
+
+
+def _mates_variant(vectors, words, mates, k, *, cosine=True, skip_self=True, nearest=True, per_word=False):
+    v = np.asarray(vectors, dtype=float)
+    if cosine:
+        v = v / np.linalg.norm(v, axis=1, keepdims=True)
+    hits = 0
+    for w in words:
+        sims = v @ v[w]
+        if skip_self:
+            sims[w] = -np.inf if nearest else np.inf
+        order = np.argsort(-sims if nearest else sims)[:k]
+        hits += mates[w, order].sum()
+    return hits / (len(words) if per_word else k * len(words))
+
+
+def _diagnose_mates(case: Case, got, expected) -> str | None:
+    args = case.args
+    if close(got, np.floor(expected)):
+        return "a whole number: the fraction was rounded down. Divide with /, not //."
+    if close(got, _mates_variant(*args, skip_self=False)):
+        return "each word is its own nearest neighbour (cosine 1): leave it out (sims[w] = -np.inf) before sorting."
+    if close(got, _mates_variant(*args, per_word=True)):
+        return "that is verse-mates per query word; divide by all k · len(words) neighbours to get a fraction."
+    if close(got, _mates_variant(*args, cosine=False)):
+        return "the neighbours come from raw dot products; normalise the rows first (cosine), so long vectors " \
+               "do not win."
+    if close(got, _mates_variant(*args, nearest=False)):
+        return "those are the k *farthest* rows: sort by decreasing cosine (np.argsort(-sims))."
+    return None
+
+
 EXERCISES = [
     FunctionExercise(
         name="keep_probability",
@@ -83,5 +149,22 @@ EXERCISES = [
         fallback="Divide the softmax's dot products per pair by negative sampling's.",
         explanation="5,071 / (1 + 5) ≈ 845: the softmax computes 845 times more dot products (and its gradient "
                     "touches every row of the context table).",
+    ),
+    FunctionExercise(
+        name="verse_mates",
+        title=(
+            "Write verse_mates(vectors, words, mates, k): for each query row w in words, find its k nearest rows "
+            "of vectors by cosine (w itself left out) and count those with mates[w, row] True; return the count "
+            "divided by k · len(words). vectors is (V, D) float, words an int array, mates a (V, V) bool array."
+        ),
+        hint="Normalise the rows once; for each w: sims = v @ v[w], sims[w] = -np.inf, "
+             "nearest = np.argsort(-sims)[:k], then mates[w, nearest].sum().",
+        arg_names=("vectors", "words", "mates", "k"),
+        cases=_mates_cases,
+        reference=_mates_reference,
+        model=verse_mates,
+        diagnose=_diagnose_mates,
+        dtype_kinds="f",
+        dtype_advice="a fraction is a float (divide with /, not //).",
     ),
 ]
