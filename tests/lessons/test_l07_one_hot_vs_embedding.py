@@ -1,5 +1,9 @@
 """Lesson 07: the shop tasks, the two models, training and scoring; costs by formula; figures, tables, widget."""
 
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -7,11 +11,12 @@ import torch.nn.functional as F
 from matplotlib.colors import to_hex
 
 from lookup_lib.lessons.kit.projection import pca
-from lookup_lib.lessons.kit.style import CHANGED, NEUTRAL, OUTPUT, to_png
+from lookup_lib.lessons.kit.style import CHANGED, NEUTRAL, OUTPUT, png_size, to_png
 from lookup_lib.lessons.kit.tables import format_bytes, text_table
 from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import cost_table, model_costs
 from lookup_lib.lessons.l07_one_hot_vs_embedding.experiments import (
     BUCKETS,
+    BottleneckModel,
     ChoiceTask,
     EmbeddingModel,
     Evaluation,
@@ -22,6 +27,7 @@ from lookup_lib.lessons.l07_one_hot_vs_embedding.experiments import (
     evaluate,
     make_grouped_task,
     make_unrelated_task,
+    one_hot_rows,
     predict,
     taste_rule,
     train,
@@ -111,6 +117,20 @@ def test_seen_marks_exactly_the_training_pairs():
 
 
 # -- the models ----------------------------------------------------------------------------------------------
+def test_one_hot_rows_are_torchs_one_hot_vectors_as_float32():
+    items = torch.tensor([3, 0, 3, 6])
+    rows = one_hot_rows(items, 7)
+    assert rows.dtype == torch.float32
+    assert torch.equal(rows, F.one_hot(items, 7).float())
+    assert one_hot_rows(torch.tensor([], dtype=torch.int64), 4).shape == (0, 4)
+
+
+@pytest.mark.parametrize("bad", [[0, 7], [-1, 2]])
+def test_one_hot_rows_reject_ids_out_of_range(bad):
+    with pytest.raises(ValueError, match=r"items must be ids in 0..6, got values from"):
+        one_hot_rows(torch.tensor(bad), 7)
+
+
 def test_onehot_model_reads_one_column_of_its_weight():
     model = OneHotModel(7, 3)
     items = torch.tensor([4, 0, 4])
@@ -131,6 +151,46 @@ def test_parameter_counts_match_the_formulas(n, dim, c):
     cost = model_costs(n, dim, c, batch=1)
     assert count_parameters(OneHotModel(n, c)) == cost.onehot_params
     assert count_parameters(EmbeddingModel(n, dim, c)) == cost.embedding_params
+
+
+def test_bottleneck_computes_the_embedding_models_function_from_one_hot_vectors():
+    model = BottleneckModel(9, 2, 5, init="linear")
+    items = torch.tensor([0, 8, 3, 3])
+    table = model.first.weight.T  # (N, D): row i is product i's numbers
+    torch.testing.assert_close(model(items), model.linear(table[items]), rtol=0, atol=0)
+    assert count_parameters(model) == count_parameters(EmbeddingModel(9, 2, 5)) == 9 * 2 + 2 * 5 + 5
+    assert model.first.bias is None
+    np.testing.assert_array_equal(model.vectors(), table.detach().numpy())
+
+
+def test_bottleneck_with_the_embedding_init_starts_from_the_embedding_models_numbers():
+    for seed in (0, 3):
+        bottleneck, emb = BottleneckModel(30, 3, 4, seed=seed), EmbeddingModel(30, 3, 4, seed=seed)
+        assert torch.equal(bottleneck.first.weight.T, emb.embedding.weight)
+        assert torch.equal(bottleneck.linear.weight, emb.linear.weight)
+        assert torch.equal(bottleneck.linear.bias, emb.linear.bias)
+    default = BottleneckModel(1000, 2, 4, init="linear").first.weight
+    assert default.abs().max() <= 1 / np.sqrt(1000)  # torch's Linear init: uniform in ±1/√N
+    assert float(BottleneckModel(1000, 2, 4).first.weight.detach().std()) == pytest.approx(1.0, abs=0.05)  # N(0, 1)
+
+
+def test_bottleneck_rejects_an_unknown_init():
+    with pytest.raises(ValueError, match=r"init must be one of \('embedding', 'linear'\), got 'xavier'"):
+        BottleneckModel(5, 2, 3, init="xavier")
+
+
+def test_bottleneck_trains_to_the_embedding_models_weights_bit_for_bit():
+    """The lesson's claim (torch 2.13, CPU, one thread): lookup and one-hot product give the same sums."""
+    task = make_grouped_task(**SMALL)
+    bottleneck, emb = BottleneckModel(200, 2, 16), EmbeddingModel(200, 2, 16)
+    train(bottleneck, task, epochs=4)
+    train(emb, task, epochs=4)
+    assert torch.equal(bottleneck.first.weight.T, emb.embedding.weight)
+    assert torch.equal(bottleneck.linear.weight, emb.linear.weight)
+    np.testing.assert_array_equal(predict(bottleneck, 200), predict(emb, 200))
+    default = BottleneckModel(200, 2, 16, init="linear")
+    train(default, task, epochs=4)
+    assert not np.array_equal(predict(default, 200), predict(emb, 200))
 
 
 def test_models_are_seeded_and_leave_the_global_rng_alone():
@@ -180,6 +240,36 @@ def test_embedding_rows_of_products_never_seen_keep_their_initial_values():
     train(model, task, epochs=3)
     moved = (model.embedding.weight != EmbeddingModel(200, 2, 16).embedding.weight).any(dim=1).numpy()
     np.testing.assert_array_equal(moved, task.counts() > 0)
+
+
+def test_train_rejects_a_negative_weight_decay():
+    with pytest.raises(ValueError, match="weight_decay must be a number >= 0, got -0.1"):
+        train(OneHotModel(5, 2), make_unrelated_task(num_items=5, num_contexts=2), weight_decay=-0.1)
+
+
+def test_with_weight_decay_onehot_weights_of_pairs_never_seen_ignore_the_labels():
+    """Why weight decay cannot help one-hot on held-out pairs: those weights see only the decay."""
+    task = make_grouped_task(**SMALL)
+    opposite = ChoiceTask(task.truth, task.group, task.items, task.contexts, 1 - task.labels, task.label_noise)
+    models = [OneHotModel(200, 16), OneHotModel(200, 16)]
+    for model, labels in zip(models, (task, opposite), strict=True):
+        train(model, labels, epochs=3, weight_decay=1e-3)
+    unseen = torch.as_tensor(~task.seen()).T  # (C, N), as the weight
+    a, b = (m.linear.weight.detach() for m in models)
+    assert torch.equal(a[unseen], b[unseen])  # the same, whatever the labels
+    assert not torch.equal(a[unseen], OneHotModel(200, 16).linear.weight.detach()[unseen])  # but they moved
+    assert (a[~unseen] != b[~unseen]).all()  # the training pairs follow their labels
+
+
+def test_with_the_bias_an_embedding_of_d_equal_n_minus_1_can_hold_any_table_of_scores():
+    """The lesson's reason why D = 3 is enough for 4 categories: b = one row, E W^T = the other rows' offsets."""
+    rng = np.random.default_rng(0)
+    for n, c in [(4, 16), (6, 5)]:
+        scores = rng.normal(size=(n, c))  # any (N, C) table of logits
+        b = scores[0]
+        embedding = np.vstack([np.zeros(n - 1), np.eye(n - 1)])  # (N, N-1): category 0 at the origin
+        weight = (scores[1:] - b).T  # (C, N-1)
+        np.testing.assert_allclose(embedding @ weight.T + b, scores, atol=1e-12)
 
 
 def test_onehot_model_fits_few_unrelated_categories_exactly():
@@ -246,13 +336,48 @@ def test_accuracy_table_prints_each_bucket_for_each_model():
     counts = np.array([0, 1, 3, 3, 20])
     a = Evaluation(np.ones((5, 4), bool), counts, np.zeros((5, 4), bool))
     b = Evaluation(np.arange(20).reshape(5, 4) % 4 == 0, counts, np.zeros((5, 4), bool))
-    lines = accuracy_table({"model a": a, "model b": b}).splitlines()
-    assert lines[0].split() == ["seen", "in", "training", "products", "model", "a", "model", "b"]
-    for line, (label, _, _), size, acc_b in zip(lines[1:-1], BUCKETS, b.bucket_sizes(), b.bucket_accuracy(),
+    lines = accuracy_table({"model a": a, "model b": b}, pairs="all").splitlines()
+    assert lines[0].split() == ["times", "seen", "products", "pairs", "model", "a", "model", "b"]
+    for line, (label, _, _), size, acc_b in zip(lines[1:-1], BUCKETS, b.bucket_sizes(), b.bucket_accuracy("all"),
                                                  strict=True):
-        assert line.split() == [label, str(size), "100%", f"{100 * acc_b:.0f}%"]
-    assert lines[-1].split() == ["all", "pairs", "5", "100%", "25%"]
+        assert line.split() == [label, str(size), str(4 * size), "100%", f"{100 * acc_b:.0f}%"]
+    assert lines[-1].split() == ["all", "5", "20", "100%", "25%"]
     assert len({len(line) for line in lines}) == 1  # aligned columns
+
+
+def test_accuracy_table_scores_held_out_pairs_and_gives_the_training_pairs_apart():
+    counts = np.array([2, 1])
+    seen = np.array([[True, True, False], [True, False, False]])  # 3 training pairs, 3 held out
+    correct = np.array([[True, True, False], [True, True, True]])  # right on every training pair, 2/3 held out
+    lines = accuracy_table({"m": Evaluation(correct, counts, seen)}).splitlines()
+    assert lines[0].split() == ["times", "seen", "products", "held-out", "pairs", "m"]
+    assert lines[2].split() == ["1–2", "2", "3", "67%"]  # the held-out pairs only, not 5/6
+    assert lines[5].split() == ["all", "2", "3", "67%"]
+    assert lines[-1] == "on the 3 training pairs (not a test of generalisation): m 100%"
+
+
+@pytest.mark.parametrize("pairs", ["unseen", "seen", "all"])
+def test_bucket_accuracy_counts_only_the_chosen_pairs(pairs):
+    rng = np.random.default_rng(4)
+    counts = np.array([0, 1, 2, 5, 5, 40])
+    seen = rng.random((6, 3)) < 0.5
+    seen[0] = False  # a product never seen has no training pair
+    correct = rng.random((6, 3)) < 0.6
+    evaluation = Evaluation(correct, counts, seen)
+    mask = {"unseen": ~seen, "seen": seen, "all": np.ones_like(seen)}[pairs]
+    for b in range(len(BUCKETS)):
+        rows = evaluation.in_bucket(b)[:, None] & mask
+        expected = correct[rows].mean() if rows.any() else np.nan
+        np.testing.assert_equal(evaluation.bucket_accuracy(pairs)[b], expected)
+        assert evaluation.bucket_pairs(pairs)[b] == rows.sum()
+
+
+def test_scores_reject_an_unknown_choice_of_pairs():
+    evaluation = Evaluation(np.ones((2, 2), bool), np.array([0, 1]), np.zeros((2, 2), bool))
+    with pytest.raises(ValueError, match=r"pairs must be one of \('unseen', 'seen', 'all'\), got 'train'"):
+        evaluation.bucket_accuracy("train")
+    with pytest.raises(ValueError, match="pairs must be one of"):
+        plot_accuracy_by_frequency({"m": evaluation}, pairs="held-out")
 
 
 def test_describe_product_marks_seen_types_flipped_labels_and_right_answers():
@@ -263,7 +388,7 @@ def test_describe_product_marks_seen_types_flipped_labels_and_right_answers():
     lines = text.splitlines()
     assert lines[0] == "product 0 (department 3), 2 examples: type 2 → 1, type 1 → 1 (flipped)"
     assert lines[2].endswith("  1.1") and lines[3].endswith("   ^^")
-    assert lines[4].endswith("  111  2/3 right")
+    assert lines[4].endswith("  111  1/1 held-out right")  # types 1 and 2 were seen: only type 0 is scored
 
 
 # -- costs ---------------------------------------------------------------------------------------------------
@@ -339,7 +464,7 @@ def test_accuracy_bars_have_the_height_of_each_bucket_accuracy():
         for b, accuracy in enumerate(e.bucket_accuracy()):
             assert bars[f"bar:{name}:{b}"] == pytest.approx(100 * accuracy)
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert labels[0] == "never\n(2 products)" and labels[3] == "10+\n(2 products)"
+    assert labels[0] == "never\n(2 products,\n32 pairs)" and labels[3] == "10+\n(2 products,\n32 pairs)"
 
 
 def test_an_empty_bucket_is_drawn_as_no_bar():
@@ -479,3 +604,207 @@ def test_explorer_redraws_n_changes_with_the_layout_of_the_first_draw_and_the_sa
     w = ChoiceExplorer(num_items=1_000, dim=2)
     w.controls["num_items"].value = 100_000  # laid out with the layout of N = 1,000 (same D)
     assert w.png == to_png(plot_model_costs(100_000, 2, 16, 500))
+
+
+def test_explorer_picture_fits_a_jupyterlab_cell_without_rescaling():
+    """JupyterLab shows a cell's output 868 px wide: a wider PNG is scaled down by the browser (blurry)."""
+    w = ChoiceExplorer()
+    for dim in (1, 256):
+        w.controls["dim"].value = dim
+        width, height = png_size(w.png)
+        assert 700 <= width <= 860 and height >= 350  # still large enough to read
+
+
+def test_accuracy_bars_can_score_the_training_pairs_or_every_pair():
+    e = evaluation(2)
+    e = Evaluation(e.correct, e.counts, np.random.default_rng(5).random(e.correct.shape) < 0.5)
+    for pairs in ("unseen", "seen", "all"):
+        ax = plot_accuracy_by_frequency({"m": e}, pairs=pairs).axes[0]
+        bars = {patch.get_gid(): patch.get_height() for patch in ax.patches if patch.get_gid()}
+        np.testing.assert_allclose([bars[f"bar:m:{b}"] for b in range(4)], 100 * e.bucket_accuracy(pairs))
+    assert plot_accuracy_by_frequency({"m": e}).axes[0].get_ylabel() == "held-out pairs predicted right (%)"
+
+
+# -- the lesson's claims over several seeds (slow: the lesson's shop, trained many times) ------------------------
+LESSON = {"num_items": 1000, "num_outputs": 16}
+
+
+@pytest.mark.slow
+def test_on_seeds_0_to_3_onehot_is_a_coin_flip_on_held_out_pairs_and_d2_above_70_percent():
+    task = make_grouped_task()
+    for seed in range(4):
+        onehot, emb = OneHotModel(1000, 16, seed=seed), EmbeddingModel(1000, 2, 16, seed=seed)
+        train(onehot, task, seed=seed)
+        train(emb, task, seed=seed)
+        assert abs(evaluate(onehot, task).unseen_accuracy - 0.5) <= 0.02, seed
+        assert evaluate(emb, task).unseen_accuracy > 0.70, seed
+
+
+@pytest.mark.slow
+def test_weight_decay_helps_d8_but_leaves_onehot_at_a_coin_flip_on_seeds_0_to_2():
+    task = make_grouped_task()
+    for seed in range(3):
+        scores = {}
+        for wd in (0.0, 1e-4):
+            model = EmbeddingModel(1000, 8, 16, seed=seed)
+            train(model, task, seed=seed, weight_decay=wd)
+            scores[wd] = evaluate(model, task).unseen_accuracy
+        assert scores[1e-4] > scores[0.0], (seed, scores)
+        onehot = OneHotModel(1000, 16, seed=seed)
+        train(onehot, task, seed=seed, weight_decay=1e-3)  # a strong decay
+        e = evaluate(onehot, task)
+        assert abs(e.unseen_accuracy - 0.5) <= 0.03 and e.seen_accuracy < 0.75, (seed, e.unseen_accuracy)
+
+
+@pytest.mark.slow
+def test_d3_recovers_four_unrelated_categories_on_five_model_seeds_and_three_task_seeds():
+    for task_seed in range(3):
+        few = make_unrelated_task(num_items=4, seed=task_seed)
+        assert few.seen().all()  # every pair is a training pair: this is recovery of the rule, not generalisation
+        for seed in range(5):
+            model = EmbeddingModel(4, 3, 16, seed=seed)
+            train(model, few)
+            assert evaluate(model, few).accuracy == 1.0, (task_seed, seed)
+    assert count_parameters(EmbeddingModel(4, 3, 16)) == 76 < count_parameters(OneHotModel(4, 16)) == 80
+
+
+# -- the lesson's prose against its stored outputs -----------------------------------------------------------------
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "07_one_hot_vs_embedding.ipynb"
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    prose = " ".join(" ".join(c.source.split()) for c in nb.cells if c.cell_type == "markdown")
+
+    def output(start):
+        (cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(start)]
+        return "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+
+    return prose, output
+
+
+def parse_accuracy_table(text):
+    """An accuracy_table printout as {row: {column: value}} plus {model: training-pair %} from its last line."""
+    lines = text.strip().splitlines()
+    header = re.split(r"\s{2,}", lines[0].strip())
+    rows = {}
+    for line in lines[1:]:
+        if line.startswith("on the "):
+            break
+        cells = line.split()
+        rows[cells[0]] = dict(zip(header[1:], cells[1:], strict=True))
+    trained = {}
+    if lines[-1].startswith("on the "):
+        trained = dict(re.findall(r"(.+?) (\d+%|–)(?:, |$)", lines[-1].split(": ", 1)[1]))
+    return rows, trained
+
+
+def test_the_prose_quotes_the_stored_outputs(lesson):
+    prose, output = lesson
+
+    def says(*phrases):
+        for phrase in phrases:
+            assert phrase in prose, phrase
+
+    rows, trained = parse_accuracy_table(output('results = {"one-hot"'))
+    oh, emb = {k: v["one-hot"] for k, v in rows.items()}, {k: v["embedding D=2"] for k, v in rows.items()}
+    says(f"the {rows['all']['held-out pairs']} pairs that never occur in training",
+         f"the {int(task_pairs := make_grouped_task().seen().sum()):,} training pairs apart",
+         f"seen 1–2 times, the one-hot model is right on {oh['1–2']} of their held-out pairs, a coin flip; "
+         f"the embedding on {emb['1–2']}. Seen 3–9 times: {oh['3–9']} against {emb['3–9']}.",
+         f"the embedding wins again ({emb['10+']} against {oh['10+']})",
+         f"both are at a coin flip ({oh['never']} and {emb['never']})",
+         f"the two are close ({trained['one-hot']} and {trained['embedding D=2']} against the rule)",
+         f"({emb['10+']} on the held-out pairs of products seen 10+ times)",
+         f"{oh['all']} overall, {emb['1–2']} against {oh['1–2']} for products seen once or twice, {emb['3–9']} "
+         f"against {oh['3–9']} for those seen 3–9 times. On the training pairs the two differ little "
+         f"({trained['embedding D=2']} and {trained['one-hot']})",
+         f"one-hot's {oh['1–2']}? On the training pairs (the last line), does every D beat one-hot's "
+         f"{trained['one-hot']}?")
+    assert prose.count(f"{emb['all']} against {oh['all']} overall") == 1
+    assert int(task_pairs) + int(rows["all"]["held-out pairs"].replace(",", "")) == 16_000
+    for value in oh.values():
+        assert abs(int(value.rstrip("%")) - 50) <= 3  # "a coin flip", in every bucket
+
+    never = int(re.search(r"weights never changed: (\d+)", output("start = OneHotModel")).group(1))
+    says(f"{never:,} of the 16,000 weights were never touched by training: exactly the held-out pairs")
+    assert f"{never:,}" == rows["all"]["held-out pairs"]
+
+    products = output("predictions = {")
+    scores = re.findall(r"(\d+)/(\d+) held-out right", products)  # one-hot, embedding; then the second product
+    says(f"the embedding model gets {scores[1][0]} of its {scores[1][1]} held-out customer types right",
+         f"The one-hot model gets {scores[0][0]} of {scores[0][1]}:",
+         f"({scores[3][0]} of {scores[3][1]} held-out types right, worse than a coin flip)",
+         f"Over all {int((make_grouped_task().counts() == 2).sum())} products seen exactly twice")
+    assert int(scores[3][0]) / int(scores[3][1]) < 0.5
+
+    bottleneck = output("bottleneck = BottleneckModel")
+    assert "same start as the embedding: True" in bottleneck and "same weights after training: True" in bottleneck
+    rows, _ = parse_accuracy_table(bottleneck.split("\n", 2)[2])
+    column = {name: {k: v[name] for k, v in rows.items()} for name in next(iter(rows.values()))}
+    assert column["bottleneck N(0,1)"] == column["embedding D=2"]
+    default, emb = column["bottleneck default"], column["embedding D=2"]
+    says(f"72% on held-out pairs, against one-hot's {column['one-hot']['all']}".replace("72%", emb["all"]),
+         f"ends lower: {default['all']} on held-out pairs ({default['1–2']} / {default['3–9']} / {default['10+']} "
+         f"for products seen 1–2, 3–9 and 10+ times, against {emb['1–2']} / {emb['3–9']} / {emb['10+']})",
+         f"trains to the same weights and the same {emb['all']}; with torch's default Linear init it reaches "
+         f"{default['all']}")
+
+    rows, _ = parse_accuracy_table(output("emb8 = EmbeddingModel"))
+    says(f"D = 8 also beats one-hot on held-out pairs ({rows['all']['embedding D=8']} against "
+         f"{rows['all']['one-hot']}), but it is worse than D = 2 ({rows['all']['embedding D=2']})")
+
+    rows, _ = parse_accuracy_table(output("decayed = {"))
+    d8, d8wd, ohwd = ({k: v[name] for k, v in rows.items()} for name in ("D=8", "D=8 +wd", "one-hot +wd"))
+    says(f"{d8['all']} → {d8wd['all']} on held-out pairs, with products seen 1–2, 3–9 and 10+ times all gaining "
+         f"({d8wd['1–2']}, {d8wd['3–9']}, {d8wd['10+']} against {d8['1–2']}, {d8['3–9']}, {d8['10+']})",
+         f"**One-hot:** no: {ohwd['all']} on held-out pairs, a coin flip, as without it ({rows['all']['one-hot']})",
+         f"it helped D = 8 ({d8['all']} → {d8wd['all']}) but left one-hot at a coin flip ({ohwd['all']})")
+    assert all(int(d8wd[k].rstrip("%")) > int(d8[k].rstrip("%")) for k in ("1–2", "3–9", "10+"))
+
+    rows, trained = parse_accuracy_table(output("plain = make_unrelated_task"))
+    for row in rows.values():
+        assert all(abs(int(row[m].rstrip("%")) - 50) <= 3 for m in ("one-hot", "embedding D=2"))
+    says("both models are at a coin flip, within 3 points of 50% in every bucket",
+         f"the embedding is now clearly **worse** ({trained['embedding D=2']} against {trained['one-hot']})")
+
+    few = dict(re.findall(r"(one-hot|embedding D=\d):\s+\d+ parameters, right on (\d+%)", output("models = {")))
+    params = dict(re.findall(r"(one-hot|embedding D=\d):\s+(\d+) parameters", output("models = {")))
+    assert few["one-hot"] == few["embedding D=3"] == few["embedding D=4"] == "100%"
+    says(f"exact from **D = 3** on, with {params['embedding D=3']} parameters, "
+         f"{int(params['one-hot']) - int(params['embedding D=3'])} fewer than one-hot; D = 1 and D = 2 are worse "
+         f"({few['embedding D=1']} and {few['embedding D=2']})",
+         f"about {round(2000 / 64)} times each", f"against one-hot's {params['one-hot']}?")
+
+    rows, trained = parse_accuracy_table(output("by_dim = {"))
+    col = {name: {k: v[name] for k, v in rows.items()} for name in ("one-hot", "D=1", "D=2", "D=3", "D=8")}
+    says("Measured on held-out pairs (seen 1–2 / 3–9 / 10+ times): " + "; ".join(
+        f"{name.replace('D=', 'D = ')} {c['1–2']} / {c['3–9']} / {c['10+']}" for name, c in col.items()) + ".",
+        f"on the training pairs it is **worse** than one-hot ({trained['D=1']} against {trained['one-hot']})")
+    says("D = 3 no better (the same to the percent on products seen at least once)")
+    assert all(col["D=3"][k] == col["D=2"][k] for k in ("1–2", "3–9", "10+"))
+
+    rows, _ = parse_accuracy_table(output("by_decay = {"))
+    col = {name: {k: v[name] for k, v in rows.items()} for name in next(iter(rows.values())) if name.startswith("D=")}
+
+    def both(name):
+        return f"{col[name]['all']} ({col[name]['1–2']})"
+
+    says(f"D = 2 {both('D=2')}, with 1e-4 {both('D=2 wd=1e-4')}, with 1e-3 {both('D=2 wd=1e-3')}; D = 8 "
+         f"{both('D=8')}, with 1e-4 {both('D=8 wd=1e-4')}, with 1e-3 {both('D=8 wd=1e-3')}.")
+    pct = {name: {k: int(v.rstrip("%")) for k, v in c.items()} for name, c in col.items()}
+    assert pct["D=8 wd=1e-3"]["all"] <= pct["D=8 wd=1e-4"]["all"] < pct["D=2"]["all"]  # "no more", "no decay ..."
+    assert pct["D=2 wd=1e-4"]["all"] == pct["D=2"]["all"] + 1 and pct["D=2 wd=1e-3"]["all"] == pct["D=2"]["all"] - 2
+    losses = [pct["D=2"][k] - pct["D=2 wd=1e-3"][k] for k in ("1–2", "3–9", "10+")]
+    assert min(losses) == 2 and max(losses) == 4  # "every bucket ... losing 2 to 4 points"
+
+
+def test_the_one_hot_score_the_prose_reads_off_the_table():
+    """Section 6: "card, customer type 3: +3.5" and "Every sign agrees with the rule"."""
+    few = make_unrelated_task(num_items=4)
+    model = OneHotModel(4, 16)
+    train(model, few)
+    scores = (model.linear.weight.T + model.linear.bias).detach().numpy()
+    assert f"{scores[1, 3]:+.1f}" == "+3.5"  # row 1 is "card"
+    np.testing.assert_array_equal(scores > 0, few.truth)

@@ -8,6 +8,7 @@ The notebook imports what it needs from here in one line; the modules beside thi
 from lookup_lib.lessons.kit.tables import format_seconds
 from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import cost_table
 from lookup_lib.lessons.l07_one_hot_vs_embedding.experiments import (
+    BottleneckModel,
     EmbeddingModel,
     OneHotModel,
     accuracy_table,
@@ -29,6 +30,7 @@ from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import (
 from lookup_lib.lessons.l07_one_hot_vs_embedding.widget import ChoiceExplorer
 
 __all__ = [
+    "BottleneckModel",
     "ChoiceExplorer",
     "EmbeddingModel",
     "OneHotModel",

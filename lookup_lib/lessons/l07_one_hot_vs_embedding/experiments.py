@@ -18,12 +18,20 @@ Two models read the product id and output one logit per customer type, shape (B,
 - :class:`EmbeddingModel`: ``Linear(Embedding(N, D)(product))``: N·D + D·C + C parameters. It is
   the same as a one-hot model whose (N, C) table is the product ``E @ W.T`` of rank D: every
   product is D numbers, and what those numbers mean is learned from all products together.
+- :class:`BottleneckModel`: ``one_hot → Linear(N, D, bias=False) → Linear(D, C)``, the embedding
+  model computed by a matrix product instead of a lookup. With ``init="embedding"`` its first
+  weight is drawn N(0, 1) exactly as ``nn.Embedding`` draws its table, so with the same seeds it
+  starts from, and trains to, the embedding model's numbers.
 
-:func:`train` fits either model (single-threaded, seeded: the same numbers on every run), and
-:func:`evaluate` scores its predictions against the rule without noise, for every pair, grouped
-by how often the product occurred in training. torch is imported here (the NumPy reference in
-:mod:`lookup_lib.core` and the figures stay torch-free): the models' costs by formula are in
-:mod:`lookup_lib.lessons.l07_one_hot_vs_embedding.costs`, the figures of the results in its ``figures``.
+:func:`train` fits any of them (single-threaded, seeded: the same numbers on every run; optional
+weight decay), and :func:`evaluate` scores its predictions against the rule without noise, for
+every pair, grouped by how often the product occurred in training. Pairs that occur in training
+can be learned by heart, so generalisation is measured on the **held-out** pairs (``pairs="unseen"``,
+the default of :func:`accuracy_table` and the figures); the training pairs are reported apart.
+
+torch is imported here (the NumPy reference in :mod:`lookup_lib.core` and the figures stay torch-free):
+the models' costs by formula are in :mod:`lookup_lib.lessons.l07_one_hot_vs_embedding.costs`, the
+figures of the results in its ``figures``.
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ from lookup_lib.lessons.kit.tables import text_table
 
 __all__ = [
     "BUCKETS",
+    "INITS",
+    "PAIRS",
+    "BottleneckModel",
     "ChoiceTask",
     "EmbeddingModel",
     "Evaluation",
@@ -53,6 +64,7 @@ __all__ = [
     "evaluate",
     "make_grouped_task",
     "make_unrelated_task",
+    "one_hot_rows",
     "predict",
     "taste_rule",
     "train",
@@ -61,6 +73,10 @@ __all__ = [
 
 # How often a product occurred in training: (label, lowest count, highest count or None for no limit).
 BUCKETS: tuple[tuple[str, int, int | None], ...] = (("never", 0, 0), ("1–2", 1, 2), ("3–9", 3, 9), ("10+", 10, None))
+# Which (product, customer type) pairs a score counts: never in training (held out), in training, or every pair.
+PAIRS = ("unseen", "seen", "all")
+# How BottleneckModel initialises its first layer.
+INITS = ("embedding", "linear")
 
 
 # -- the tasks -----------------------------------------------------------------------------------------------
@@ -252,7 +268,32 @@ def make_unrelated_task(
     return ChoiceTask(truth, group, items, contexts, labels, label_noise)
 
 
-# -- the two models ------------------------------------------------------------------------------------------
+# -- the models ----------------------------------------------------------------------------------------------
+def one_hot_rows(items: torch.Tensor, num_items: int) -> torch.Tensor:
+    """The one-hot vectors of ``items`` as float32, shape (B, N): the same tensor as ``F.one_hot(items, N).float()``.
+
+    Built in one pass (zeros, then a 1 at each row's index), where ``F.one_hot`` first builds an
+    int64 (B, N) matrix and then converts it: one (B, N) allocation per batch instead of two.
+
+    Raises
+    ------
+    ValueError
+        If an id is outside ``0 .. num_items - 1``.
+
+    Examples
+    --------
+    >>> one_hot_rows(torch.tensor([2, 0]), 3)
+    tensor([[0., 0., 1.],
+            [1., 0., 0.]])
+    """
+    if items.numel() and (int(items.min()) < 0 or int(items.max()) >= num_items):
+        raise ValueError(f"items must be ids in 0..{num_items - 1}, got values from {int(items.min())} "
+                         f"to {int(items.max())}")
+    rows = torch.zeros(items.shape[0], num_items, device=items.device)  # (B, N)
+    rows[torch.arange(items.shape[0], device=items.device), items] = 1.0
+    return rows
+
+
 class OneHotModel(nn.Module):
     """``one_hot(product, N) @ W.T + b``: one weight per (product, customer type) pair.
 
@@ -275,7 +316,7 @@ class OneHotModel(nn.Module):
 
     def forward(self, items: torch.Tensor) -> torch.Tensor:
         """Logits of shape (B, C) for product ids of shape (B,)."""
-        x = F.one_hot(items, self.num_items).float()  # (B, N): the input really is one-hot
+        x = one_hot_rows(items, self.num_items)  # (B, N): the input really is one-hot, F.one_hot(...).float()
         return self.linear(x)  # (B, C)
 
 
@@ -308,6 +349,57 @@ class EmbeddingModel(nn.Module):
     def vectors(self) -> np.ndarray:
         """The learned table, one row per product: a float32 NumPy copy of shape (N, D)."""
         return self.embedding.weight.detach().cpu().numpy().copy()
+
+
+class BottleneckModel(nn.Module):
+    """``one_hot(product, N) → Linear(N, D, bias=False) → Linear(D, C)``: the embedding model, by matmul.
+
+    The first layer's (D, N) weight is the transposed (N, D) table: ``one_hot(i) @ weight.T`` is row i
+    of it, which is what ``nn.Embedding`` looks up. So this model computes the same function as
+    :class:`EmbeddingModel`, reading a one-hot vector instead of an index.
+
+    Parameters
+    ----------
+    num_items : int
+        N, the length of each one-hot vector.
+    dim : int
+        D, the width of the bottleneck.
+    num_outputs : int
+        C, one logit per customer type.
+    seed : int
+        Seeds the initial weights (the global torch RNG is left as it was).
+    init : {"embedding", "linear"}
+        ``"embedding"``: the first weight is drawn N(0, 1), in the order ``nn.Embedding(N, D)`` draws
+        its table, and the second layer after it, so with the same seed every initial number equals
+        :class:`EmbeddingModel`'s. ``"linear"``: torch's default ``nn.Linear`` init (uniform in
+        ±1/√N, about ±0.03 for N = 1,000).
+    """
+
+    def __init__(self, num_items: int, dim: int, num_outputs: int, seed: int = 0, init: str = "embedding") -> None:
+        if init not in INITS:
+            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        super().__init__()
+        self.num_items = num_items
+        self.init = init
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            if init == "embedding":
+                table = nn.init.normal_(torch.empty(num_items, dim))  # (N, D): nn.Embedding's draw
+                self.first = nn.utils.skip_init(nn.Linear, num_items, dim, bias=False)  # draws nothing
+                with torch.no_grad():
+                    self.first.weight.copy_(table.T)  # (D, N)
+            else:
+                self.first = nn.Linear(num_items, dim, bias=False)  # weight (D, N), torch's default init
+            self.linear = nn.Linear(dim, num_outputs)  # weight (C, D), bias (C,)
+
+    def forward(self, items: torch.Tensor) -> torch.Tensor:
+        """Logits of shape (B, C) for product ids of shape (B,)."""
+        x = one_hot_rows(items, self.num_items)  # (B, N), as F.one_hot(items, N).float()
+        return self.linear(self.first(x))  # (B, D) -> (B, C)
+
+    def vectors(self) -> np.ndarray:
+        """The first layer as a table, one row per product: a float32 NumPy copy of shape (N, D)."""
+        return self.first.weight.detach().cpu().numpy().T.copy()
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -352,6 +444,7 @@ def train(
     epochs: int = 25,
     batch_size: int = 500,
     lr: float = 0.05,
+    weight_decay: float = 0.0,
     seed: int = 0,
     device: str = "cpu",
 ) -> TrainLog:
@@ -363,11 +456,15 @@ def train(
 
     Parameters
     ----------
-    model : OneHotModel or EmbeddingModel (anything mapping (B,) ids to (B, C) logits)
+    model : OneHotModel, EmbeddingModel or BottleneckModel (anything mapping (B,) ids to (B, C) logits)
     task : ChoiceTask
     epochs, batch_size : int
     lr : float
         Adam's learning rate.
+    weight_decay : float
+        Adam's L2 penalty (``torch.optim.Adam(weight_decay=...)``): ``weight_decay · w`` is added to
+        the gradient of every parameter ``w``, biases included, so weights that the data do not
+        hold up shrink. 0 (the default) for none.
     seed : int
         Seeds the order of the examples.
     device : str
@@ -377,12 +474,14 @@ def train(
     -------
     TrainLog
     """
+    if not (isinstance(weight_decay, (int, float)) and weight_decay >= 0):
+        raise ValueError(f"weight_decay must be a number >= 0, got {weight_decay!r}")
     generator = torch.Generator().manual_seed(seed)
     items = torch.as_tensor(task.items, device=device)  # (T,)
     contexts = torch.as_tensor(task.contexts, device=device)  # (T,)
     labels = torch.as_tensor(task.labels, device=device)  # (T,)
     model.to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     losses, steps = [], 0
     start = time.perf_counter()
     with _one_thread():
@@ -434,13 +533,28 @@ class Evaluation:
         _, low, high = self.buckets[bucket]
         return (self.counts >= low) & (self.counts <= (high if high is not None else self.counts.max()))
 
-    def bucket_accuracy(self) -> np.ndarray:
-        """Accuracy over all pairs of the products in each bucket, shape (len(buckets),); NaN if empty."""
-        return np.array([_mean(self.correct[self.in_bucket(b)]) for b in range(len(self.buckets))])
+    def pair_mask(self, pairs: str = "unseen") -> np.ndarray:
+        """The pairs a score counts, shape (N, C), bool: ``"unseen"`` (held out), ``"seen"`` or ``"all"``."""
+        if pairs not in PAIRS:
+            raise ValueError(f"pairs must be one of {PAIRS}, got {pairs!r}")
+        if pairs == "all":
+            return np.ones(self.correct.shape, dtype=bool)
+        return self.seen.copy() if pairs == "seen" else ~self.seen
+
+    def bucket_accuracy(self, pairs: str = "unseen") -> np.ndarray:
+        """Accuracy over the chosen pairs of the products in each bucket, shape (len(buckets),); NaN if none."""
+        mask = self.pair_mask(pairs)
+        return np.array([_mean(self.correct[self.in_bucket(b)[:, None] & mask]) for b in range(len(self.buckets))])
 
     def bucket_sizes(self) -> np.ndarray:
         """Number of products in each bucket, shape (len(buckets),), int64."""
         return np.array([int(self.in_bucket(b).sum()) for b in range(len(self.buckets))], dtype=np.int64)
+
+    def bucket_pairs(self, pairs: str = "unseen") -> np.ndarray:
+        """Number of the chosen pairs in each bucket, shape (len(buckets),), int64."""
+        mask = self.pair_mask(pairs)
+        return np.array([int((self.in_bucket(b)[:, None] & mask).sum()) for b in range(len(self.buckets))],
+                        dtype=np.int64)
 
     @property
     def accuracy(self) -> float:
@@ -470,28 +584,45 @@ def evaluate(
     return Evaluation(correct, task.counts(), task.seen(), tuple(buckets))
 
 
-def accuracy_table(evaluations: Mapping[str, Evaluation]) -> str:
+PAIR_NAMES = {"unseen": "held-out pairs", "seen": "training pairs", "all": "pairs"}
+
+
+def accuracy_table(evaluations: Mapping[str, Evaluation], pairs: str = "unseen") -> str:
     """Accuracy by how often the product occurred in training, one column per model, as text.
+
+    With ``pairs="unseen"`` (the default) only the held-out pairs count, those that never occur in
+    training: that is generalisation. A last line then gives the accuracy on the training pairs,
+    labelled as such (a model can learn those by heart). ``"seen"`` and ``"all"`` score those pairs.
+    All evaluations must be of the same task.
 
     Examples
     --------
-    >>> task = make_unrelated_task(num_items=3, num_contexts=2, num_examples=4)
-    >>> perfect = Evaluation(np.ones((3, 2), bool), task.counts(), task.seen())
-    >>> print(accuracy_table({"perfect": perfect}))
-    seen in training  products  perfect
-               never         0        –
-                 1–2         3     100%
-                 3–9         0        –
-                 10+         0        –
-           all pairs         3     100%
+    >>> task = ChoiceTask(truth=np.ones((3, 2), bool), group=np.arange(3), items=np.array([1, 1, 2]),
+    ...                   contexts=np.array([0, 1, 0]), labels=np.ones(3, np.float32), label_noise=0.0)
+    >>> half = Evaluation(np.array([[1, 1], [1, 1], [1, 0]], bool), task.counts(), task.seen())
+    >>> print(accuracy_table({"model": half}))
+    times seen  products  held-out pairs  model
+         never         1               2   100%
+           1–2         2               1     0%
+           3–9         0               0      –
+           10+         0               0      –
+           all         3               3    67%
+    on the 3 training pairs (not a test of generalisation): model 100%
     """
     first = next(iter(evaluations.values()))
-    columns = [e.bucket_accuracy() for e in evaluations.values()]
+    columns = [e.bucket_accuracy(pairs) for e in evaluations.values()]
     rows = []
-    for b, ((label, _, _), size) in enumerate(zip(first.buckets, first.bucket_sizes(), strict=True)):
-        rows.append([label, f"{size:,}"] + [_percent(column[b]) for column in columns])
-    rows.append(["all pairs", f"{first.counts.size:,}"] + [_percent(e.accuracy) for e in evaluations.values()])
-    return text_table(["seen in training", "products", *evaluations], rows)
+    for b, ((label, _, _), size, count) in enumerate(zip(first.buckets, first.bucket_sizes(),
+                                                          first.bucket_pairs(pairs), strict=True)):
+        rows.append([label, f"{size:,}", f"{count:,}"] + [_percent(column[b]) for column in columns])
+    total = int(first.pair_mask(pairs).sum())
+    rows.append(["all", f"{first.counts.size:,}", f"{total:,}"]
+                + [_percent(_mean(e.correct[e.pair_mask(pairs)])) for e in evaluations.values()])
+    table = text_table(["times seen", "products", PAIR_NAMES[pairs], *evaluations], rows)
+    if pairs == "unseen":
+        trained = ", ".join(f"{name} {_percent(e.seen_accuracy)}" for name, e in evaluations.items())
+        table += (f"\non the {int(first.seen.sum()):,} training pairs (not a test of generalisation): " + trained)
+    return table
 
 
 def _percent(value: float) -> str:
@@ -504,7 +635,8 @@ def describe_product(
 ) -> str:
     """One product's training examples, its row of the rule and each model's row, as aligned text.
 
-    ``1`` = buys, ``.`` = does not; a ``^`` marks the customer types seen in training.
+    ``1`` = buys, ``.`` = does not; a ``^`` marks the customer types seen in training. Each model's
+    score counts the held-out customer types only (those without a ``^``).
 
     Parameters
     ----------
@@ -526,13 +658,14 @@ def describe_product(
        customer type  0123
             the rule  11..
     seen in training  ^  ^
-             a model  1..1  2/4 right
+             a model  1..1  1/2 held-out right
     """
     mask = task.items == item
     flipped = task.flipped()[mask]
     examples = [f"type {c} → {int(y)}" + (" (flipped)" if f else "")
                 for c, y, f in zip(task.contexts[mask], task.labels[mask], flipped, strict=True)]
-    seen_row = "".join("^" if s else " " for s in task.seen()[item]).rstrip()
+    seen = task.seen()[item]  # (C,)
+    seen_row = "".join("^" if s else " " for s in seen).rstrip()
     width = max(len("seen in training"), *(len(name) for name in predictions))
     lines = [f"product {item} ({group_name} {task.group[item]}), {int(mask.sum())} examples: " + ", ".join(examples),
              f"{'customer type':>{width}}  " + "".join(str(c % 10) for c in range(task.num_contexts)),
@@ -540,8 +673,8 @@ def describe_product(
              f"{'seen in training':>{width}}  " + seen_row]
     for name, predicted in predictions.items():
         row = np.asarray(predicted)[item]
-        right = int((row == task.truth[item]).sum())
-        lines.append(f"{name:>{width}}  {_ones(row)}  {right}/{task.num_contexts} right")
+        right = int(((row == task.truth[item]) & ~seen).sum())
+        lines.append(f"{name:>{width}}  {_ones(row)}  {right}/{int((~seen).sum())} held-out right")
     return "\n".join(lines)
 
 

@@ -7,8 +7,8 @@ projection by the kit's :func:`~lookup_lib.lessons.kit.projection.pca`.
 
 - :func:`plot_model_costs`: parameters and input memory of the two models against N (the figure of
   ``ChoiceExplorer``).
-- :func:`plot_accuracy_by_frequency`: accuracy of each model, products grouped by how often they
-  occurred in training.
+- :func:`plot_accuracy_by_frequency`: accuracy of each model on the held-out pairs (by default),
+  products grouped by how often they occurred in training.
 - :func:`plot_learned_vectors`: the learned embedding rows, one panel per frequency range,
   coloured by the hidden group (the kit's ``pca`` first when D > 2).
 - :func:`plot_category_scores`: a one-hot model's table of scores, one cell per (category,
@@ -72,7 +72,7 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
     here = model_costs(num_items, dim, num_outputs, batch)
     ns = np.array(sorted({*map(int, grid), here.num_items}), dtype=np.int64)
     costs = [ModelCost(int(n), here.dim, here.num_outputs, here.batch) for n in ns]  # sizes checked once, above
-    fig = new_figure(10, 4.3)
+    fig = new_figure(8.5, 4.0)  # 850 x 400 px: shown at its own size in JupyterLab (868 px), not rescaled
     panels = [
         ("params", "parameters", "onehot_params", "embedding_params",
          (f"one_hot → Linear(N, {num_outputs})", f"Embedding(N, {dim}) → Linear({dim}, {num_outputs})")),
@@ -112,23 +112,32 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
 
 
 # -- accuracy by frequency -----------------------------------------------------------------------------------
-def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, title: str | None = None) -> Figure:
+PAIR_LABELS = {"unseen": "held-out pairs", "seen": "training pairs", "all": "pairs"}
+
+
+def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, pairs: str = "unseen",
+                               title: str | None = None) -> Figure:
     """Grouped bars: each model's accuracy for products seen never, rarely, ..., often in training.
 
     Parameters
     ----------
     evaluations : {model name: Evaluation}
         From the lesson's ``experiments.evaluate``, all on the same task (anything with
-        ``buckets``, ``bucket_sizes()`` and ``bucket_accuracy()`` will do).
+        ``buckets``, ``bucket_sizes()`` and ``bucket_accuracy(pairs)`` will do).
+    pairs : {"unseen", "seen", "all"}
+        Which (product, customer type) pairs the bars score: by default the held-out ones, never in training.
     title : str, optional
 
     Returns
     -------
     matplotlib.figure.Figure
         One Axes; bar ``b`` of model ``name`` has gid ``"bar:{name}:{b}"`` and height = its accuracy in %.
+        Each bucket's label gives its number of products and of the pairs scored.
     """
     if not evaluations:
         raise ValueError("plot_accuracy_by_frequency needs at least one evaluation")
+    if pairs not in PAIR_LABELS:
+        raise ValueError(f"pairs must be one of {tuple(PAIR_LABELS)}, got {pairs!r}")
     first = next(iter(evaluations.values()))
     labels = [label for label, _, _ in first.buckets]
     sizes = first.bucket_sizes()
@@ -138,7 +147,7 @@ def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, title: str | N
     ax = fig.add_subplot()
     x = np.arange(n_buckets)
     for m, (name, evaluation) in enumerate(evaluations.items()):
-        accuracy = 100 * np.asarray(evaluation.bucket_accuracy(), dtype=float)
+        accuracy = 100 * np.asarray(evaluation.bucket_accuracy(pairs), dtype=float)
         offsets = x - 0.4 + width * (m + 0.5)
         bars = ax.bar(offsets, np.nan_to_num(accuracy), width=width * 0.92, color=MODEL_COLORS[m % len(MODEL_COLORS)],
                       edgecolor="white", label=name)
@@ -149,9 +158,11 @@ def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, title: str | N
                         fontsize=8, color=INK)
     ax.axhline(50, color=INK, linestyle=":", linewidth=1)
     ax.text(n_buckets - 0.45, 51, "coin flip", ha="right", va="bottom", fontsize=8, color=INK)
-    ax.set_xticks(x, [f"{label}\n({size:,} products)" for label, size in zip(labels, sizes, strict=True)])
+    counts = first.bucket_pairs(pairs) if hasattr(first, "bucket_pairs") else [None] * n_buckets
+    ax.set_xticks(x, [f"{label}\n({size:,} products" + (f",\n{n:,} pairs)" if n is not None else ")")
+                      for label, size, n in zip(labels, sizes, counts, strict=True)])
     ax.set_xlabel("times the product occurred in training", color=INK)
-    ax.set_ylabel("predictions that match the rule (%)", color=INK)
+    ax.set_ylabel(f"{PAIR_LABELS[pairs]} predicted right (%)", color=INK)
     ax.set_ylim(0, 109)
     ax.set_xlim(-0.6, n_buckets - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
