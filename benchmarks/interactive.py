@@ -101,8 +101,8 @@ PLANS: tuple[Plan, ...] = (
         Change("word", "dropdown", "next"), Change("k", "slider", -1), Change("word", "dropdown", "next"),
         Change("k", "slider", +1))),
     Plan("10_embeddings_in_a_language_model.ipynb", "TokenPositionExplorer", ('text', 'position'), (
-        # the notebook starts at "let there" (9 characters > the context of 8: a message); go inside it first
-        Change("text", "text", "let the"), Change("position", "slider", +1), Change("position", "slider", +1),
+        # the notebook starts at "let the" (7 characters, inside the context of 8)
+        Change("text", "text", "and god"), Change("position", "slider", +1), Change("position", "slider", +1),
         Change("text", "text", "the lord"), Change("position", "slider", -1), Change("position", "slider", -1))),
     Plan("11_tables_too_big_for_one_machine.ipynb", "ShardExplorer", ('shards', 'layout', 'batch'), (
         Change("shards", "slider", +1), Change("layout", "dropdown", "next"), Change("batch", "dropdown", "next"),

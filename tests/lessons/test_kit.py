@@ -84,3 +84,22 @@ def test_without_the_package_the_loader_says_what_to_install(monkeypatch):
             corpus.load_kjv()
     finally:
         corpus.load_kjv.cache_clear()
+
+
+def test_keep_layout_gives_the_live_layouts_pixels_and_switches_the_engine_off():
+    from lookup_lib.lessons.kit.style import keep_layout
+
+    def build():
+        fig = new_figure(4, 3)
+        ax = fig.add_subplot()
+        ax.set_title("a title that takes room")
+        ax.set_ylabel("rows")
+        inside = [ax.text(0.5, 0.5, f"{v:.2f}", transform=ax.transAxes) for v in (0.25, 0.5)]
+        return fig, inside
+
+    live, _ = build()
+    kept, inside = build()
+    keep_layout(kept, inside)
+    assert kept.get_layout_engine() is None or type(kept.get_layout_engine()).__name__ == "PlaceHolderLayoutEngine"
+    assert all(t.get_visible() for t in inside)  # shown again after the layout
+    assert to_png(kept) == to_png(live)

@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 import lookup_lib
 from lookup_lib.exercises import check, exercises
-from lookup_lib.lessons.kit.style import to_png
+from lookup_lib.lessons.kit.style import png_size, to_png
 from lookup_lib.lessons.l10_embeddings_in_a_language_model.exercises import table_parameters
 from lookup_lib.lessons.l10_embeddings_in_a_language_model.figures import (
+    TokenPlusPosition,
     char_group,
     plot_char_map,
     plot_losses,
@@ -238,6 +240,47 @@ def test_widget_sums_the_rows_and_refuses_a_context_past_the_table(vocab):
     widget.controls["position"].value = 3  # past the text: clamped to its last position
     assert widget.error == "" and widget.png == to_png(widget.draw("the", 3))
     assert "TokenPositionExplorer(text='the', position=3)" in widget._repr_mimebundle_()["text/plain"]
+
+
+def test_widget_updates_its_figure_in_place_with_the_pixels_of_a_fresh_one(vocab):
+    rng = np.random.default_rng(1)
+    tok, pos = rng.normal(size=(len(vocab), 4)), rng.normal(size=(8, 4))
+    widget = TokenPositionExplorer("god", tok, pos, vocab)
+    figures, pictures = {}, {widget.png}
+    # a position, a text of another length, the same length, a refused text, back to a length seen
+    for text, position in [("god", 2), ("the earth", 2), ("let the", 2), ("let the", 5), ("and god", 5),
+                           ("and the earth", 0), ("and", 0), ("and", 1), ("god", 1)]:
+        before = widget.png
+        with widget.hold():
+            widget.controls["text"].value, widget.controls["position"].value = text, position
+        assert widget.png != before, (text, position)  # every step changes what is shown
+        pictures.add(widget.png)
+        fresh = TokenPositionExplorer(text, tok, pos, vocab)  # built for this text, not updated from another
+        fresh.controls["position"].value = position
+        assert widget.png == fresh.png, (text, position)
+        if not widget.error:
+            fig = widget.draw(text, position)
+            assert figures.setdefault(len(text), fig) is fig  # one figure per context length, reused
+            ids = vocab.encode(list(text))
+            shown = min(position, len(ids) - 1)
+            static = plot_token_plus_position(tok[ids], pos[: len(ids)], list(text), position=shown)
+            assert widget.png == to_png(static)
+    assert len(pictures) == 9  # "god" at 2 and at 1 differ; the two messages differ (8 and 13 characters)
+
+
+@pytest.mark.parametrize("dim", [2, 4, 6])
+def test_token_plus_position_keeps_the_layout_its_values_get_and_is_drawn_at_the_size_it_is_shown(dim):
+    rng = np.random.default_rng(dim)
+    tables = TokenPlusPosition(5, dim)  # laid out once, for zeros and blank labels, and kept
+    tok, pos, labels = rng.normal(size=(5, dim)) * 10, rng.normal(size=(5, dim)), list("a b.c")
+    fig = tables.update(tok, pos, labels, position=4)
+    fresh = plot_token_plus_position(tok, pos, labels, position=4)  # laid out when drawn, for these values
+    assert isinstance(fresh.get_layout_engine(), ConstrainedLayoutEngine)
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    assert to_png(fig) == to_png(fresh)
+    assert png_size(to_png(fig))[0] <= 860  # JupyterLab's output area: 868 px; wider pictures are shrunk, blurred
+    with pytest.raises(ValueError, match="5 rows"):
+        tables.update(np.zeros((4, dim)), np.zeros((4, dim)), list("abcd"))
 
 
 # -- exercises: the catalogue -------------------------------------------------------------------------------

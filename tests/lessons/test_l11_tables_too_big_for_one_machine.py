@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from torch import nn
 
 import lookup_lib as L
 from lookup_lib.exercises import check, exercises
-from lookup_lib.lessons.kit.style import to_png
+from lookup_lib.lessons.kit.style import png_size, to_png
 from lookup_lib.lessons.l11_tables_too_big_for_one_machine import (
     ShardExplorer,
     ShardFailure,
@@ -30,6 +31,7 @@ from lookup_lib.lessons.l11_tables_too_big_for_one_machine import (
     traffic,
 )
 from lookup_lib.lessons.l11_tables_too_big_for_one_machine.exercises import row_owner
+from lookup_lib.lessons.l11_tables_too_big_for_one_machine.figures import RoutingFigure
 
 # --- plans -----------------------------------------------------------------------------------------
 
@@ -162,6 +164,60 @@ def test_shard_explorer_redraws_when_a_control_changes():
     assert w.png != first and w.png[:4] == b"\x89PNG"
     assert "image/png" in w._repr_mimebundle_()
     assert to_png(w.draw(shards=1, layout="cyclic", batch="uniform"))[:4] == b"\x89PNG"
+
+
+# The settings a student walks through: every control changed, every number of shards, back to a figure seen.
+WALK = [(2, "block", "zipf"), (2, "cyclic", "zipf"), (2, "cyclic", "uniform"), (3, "cyclic", "uniform"),
+        (4, "cyclic", "uniform"), (4, "block", "uniform"), (1, "block", "uniform"), (1, "block", "zipf"),
+        (4, "block", "zipf"), (2, "block", "zipf")]
+
+
+def test_shard_explorer_updates_its_figure_in_place_with_the_pixels_of_a_fresh_one():
+    w = ShardExplorer()
+    figures, pictures = {}, set()
+    for shards, layout, batch in WALK[1:]:
+        before = w.png
+        with w.hold():
+            w.controls["shards"].value, w.controls["layout"].value, w.controls["batch"].value = shards, layout, batch
+        assert w.png != before  # every step changes a control: a new picture
+        fig = w.draw(shards, layout, batch)
+        assert figures.setdefault(shards, fig) is fig  # one figure per number of shards, reused
+        plan = row_wise(w.num_rows, shards, cyclic=layout == "cyclic")
+        fresh = draw_routing(plan, example_batches(batch, shards, w.num_rows), w.dim, ymax=w.ymax)
+        assert fresh is not fig and w.png == to_png(fresh), (shards, layout, batch)
+        pictures.add(w.png)
+    assert len(pictures) == len(set(WALK[1:]))  # different settings, different pictures
+
+
+@pytest.mark.parametrize(("shards", "layout"), [(1, "block"), (2, "cyclic"), (4, "block"), (4, "cyclic")])
+def test_the_layout_kept_by_the_routing_figure_is_the_one_its_values_get(shards, layout):
+    plan = row_wise(40, shards, cyclic=layout == "cyclic")
+    kept = RoutingFigure(row_wise(40, shards), 12, 16, 3000)  # laid out once, for another plan and batch
+    kept.update(row_wise(40, shards), example_batches("zipf", shards))
+    fig = kept.update(plan, example_batches("uniform", shards))
+    fresh = draw_routing(plan, example_batches("uniform", shards), 16, ymax=3000)  # laid out when drawn
+    assert isinstance(fresh.get_layout_engine(), ConstrainedLayoutEngine)
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    assert to_png(fig) == to_png(fresh)
+
+
+def test_shard_explorer_is_drawn_at_the_size_it_is_shown_on_one_bytes_axis():
+    w = ShardExplorer()
+    tops = set()
+    for shards in (1, 2, 3, 4):
+        w.controls["shards"].value = shards
+        assert png_size(w.png)[0] <= 860  # JupyterLab's output area: 868 px; wider pictures are shrunk, blurred
+        bottom = w.draw(shards, "block", "zipf").axes[1]
+        tops.add(bottom.get_ylim()[1])
+        assert all(bar.get_height() < bottom.get_ylim()[1] for bar in bottom.patches)
+    assert tops == {w.ymax}  # every setting on one scale
+
+
+def test_draw_routing_refuses_batches_that_do_not_fit_the_plan():
+    with pytest.raises(ValueError, match="one per rank"):
+        draw_routing(row_wise(40, 3), example_batches("zipf", 2), 16)
+    with pytest.raises(ValueError, match="lengths"):
+        draw_routing(row_wise(40, 2), [np.arange(3), np.arange(4)], 16)
 
 
 # --- exercise catalogue (the property of tests/lessons/test_exercises.py, for this lesson) -------------

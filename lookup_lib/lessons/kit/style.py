@@ -166,3 +166,19 @@ def show_figures_as_png() -> None:
 
 
 show_figures_as_png()
+
+
+def keep_layout(fig: Figure, inside: Sequence) -> None:
+    """Lay ``fig`` out once (its constrained layout) and keep that layout: the engine is switched off.
+
+    For a figure that a widget updates in place: the axes stay where they are, and no later draw measures
+    the texts again. ``inside`` are artists that lie inside their axes (cell numbers, row labels): they cannot
+    move the layout, so they are hidden while it is computed (measuring each costs more than the rest).
+    """
+    shown = [a for a in inside if a.get_visible()]
+    for artist in shown:
+        artist.set_visible(False)
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
+    for artist in shown:
+        artist.set_visible(True)

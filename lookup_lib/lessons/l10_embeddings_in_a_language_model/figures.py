@@ -10,10 +10,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
+from lookup_lib.lessons.kit import style
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, draw_table, new_figure
 
-__all__ = ["char_group", "plot_char_map", "plot_losses", "plot_token_plus_position"]
+__all__ = ["TokenPlusPosition", "char_group", "plot_char_map", "plot_losses", "plot_token_plus_position"]
 
 VOWELS = set("aeiou")
 _GROUP_COLOR = {"vowel": CHANGED, "consonant": OUTPUT, "punctuation": HIGHLIGHT, "space and specials": INK}
@@ -85,6 +88,11 @@ def plot_char_map(points: np.ndarray, words: Sequence[str], title: str = "", ski
     return fig
 
 
+# The widest figure a lesson shows at its own pixel size (JupyterLab's output area is 868 px wide; wider PNGs
+# are shrunk by the browser and look blurry).
+MAX_WIDTH_INCHES = 8.6
+
+
 def plot_token_plus_position(tok_rows: np.ndarray, pos_rows: np.ndarray, labels: Sequence[str],
                              position: int | None = None, fmt: str = "{:.1f}") -> Figure:
     """Three tables side by side: the token rows, the position rows, and their sum (one row per position).
@@ -94,16 +102,62 @@ def plot_token_plus_position(tok_rows: np.ndarray, pos_rows: np.ndarray, labels:
     tok, pos = np.asarray(tok_rows), np.asarray(pos_rows)
     if tok.shape != pos.shape or tok.ndim != 2:
         raise ValueError(f"token and position rows must have one shape (T, D), got {tok.shape} and {pos.shape}")
-    steps, dim = tok.shape
-    fig = new_figure(3 * 0.55 * (dim + 2) + 1.0, 0.42 * steps + 1.3)
-    axes = fig.subplots(1, 3)
-    highlight = [] if position is None else [position]
-    names = [f"t={t} '{'␣' if w == ' ' else w}'" for t, w in enumerate(labels)]
-    panels = [(tok, "tok_emb(ids)", names), (pos, "+ pos_emb(arange(T))", [f"t={t}" for t in range(steps)]),
-              (tok + pos, "= x, the model's input", names)]
-    for ax, (values, title, row_names) in zip(axes, panels, strict=True):
-        draw_table(ax, values, highlight_rows=highlight, row_labels=row_names, title=title, fmt=fmt,
-                   max_rows=max(steps, 1))
-        ax.set_label(title)
-        ax.set_xlim(-2.6, dim + 0.1)
-    return fig
+    return TokenPlusPosition(*tok.shape, fmt=fmt, keep_layout=False).update(tok, pos, labels, position)
+
+
+class TokenPlusPosition:
+    """The figure of :func:`plot_token_plus_position` for T rows of D numbers, built once, updated in place.
+
+    A widget keeps one per context length: :meth:`update` rewrites the numbers, the row labels and the
+    highlighted row (``Text.set_text``, ``Rectangle.set_facecolor``) and returns the same Figure, with the
+    pixels of a figure drawn afresh for those rows. With ``keep_layout`` the constrained layout is computed
+    once, when it is built, and kept (it depends only on T, D and the titles, never on the numbers: every text
+    lies inside its axes); without it, the figure is laid out when it is drawn, as any other.
+    """
+
+    TITLES = ("tok_emb(ids)", "+ pos_emb(arange(T))", "= x, the model's input")
+
+    def __init__(self, steps: int, dim: int, fmt: str = "{:.1f}", keep_layout: bool = True) -> None:
+        self.steps, self.dim, self.fmt = steps, dim, fmt
+        cell = min(0.55, (MAX_WIDTH_INCHES - 1.0) / (3 * (dim + 2)))  # inches per column
+        width = 3 * cell * (dim + 2) + 1.0
+        # tall enough for square cells at the width each table gets (dim + 2.7 cells wide, steps + 1 high), and
+        # the title: the tables are then as wide as they can be, with nothing cut at the top or the bottom
+        self.fig = new_figure(width, (width - 0.3) / 3 * (steps + 1.0) / (dim + 2.7) + 0.6)
+        axes = self.fig.subplots(1, 3)
+        zeros, blank = np.zeros((steps, dim)), [""] * steps
+        self.numbers: list[list[list[Text]]] = []  # [panel][row][column]
+        self.cells: list[list[list[Rectangle]]] = []
+        self.row_labels: list[list[Text]] = []
+        for ax, title in zip(axes, self.TITLES, strict=True):
+            draw_table(ax, zeros, row_labels=blank, title=title, fmt=fmt, max_rows=max(steps, 1))
+            ax.set_label(title)
+            ax.set_xlim(-2.6, dim + 0.1)
+            # the table's artists, found by where draw_table put them: cell (r, c) at (c, r), its number at its centre
+            texts = {(round(t.get_position()[0], 2), round(t.get_position()[1], 2)): t for t in ax.texts}
+            patches = {(round(p.get_x()), round(p.get_y())): p for p in ax.patches}
+            self.numbers.append([[texts[(c + 0.5, r + 0.5)] for c in range(dim)] for r in range(steps)])
+            self.cells.append([[patches[(c, r)] for c in range(dim)] for r in range(steps)])
+            self.row_labels.append([texts[(-0.15, r + 0.5)] for r in range(steps)])
+        if keep_layout:
+            numbers = [t for panel in self.numbers for row in panel for t in row]
+            style.keep_layout(self.fig, numbers + [t for labels in self.row_labels for t in labels])
+
+    def update(self, tok_rows: np.ndarray, pos_rows: np.ndarray, labels: Sequence[str],
+               position: int | None = None) -> Figure:
+        """Write these rows into the figure (shape (T, D) each, T labels) and highlight row ``position``."""
+        tok, pos = np.asarray(tok_rows), np.asarray(pos_rows)
+        if tok.shape != (self.steps, self.dim) or pos.shape != tok.shape or len(labels) != self.steps:
+            raise ValueError(f"this figure holds {self.steps} rows of {self.dim} numbers and {self.steps} labels, "
+                             f"got {tok.shape}, {pos.shape} and {len(labels)} labels")
+        names = [f"t={t} '{'␣' if w == ' ' else w}'" for t, w in enumerate(labels)]
+        panels = [(tok, names), (pos, [f"t={t}" for t in range(self.steps)]), (tok + pos, names)]
+        for p, (values, row_names) in enumerate(panels):
+            for r in range(self.steps):
+                self.row_labels[p][r].set_text(row_names[r])
+                color = HIGHLIGHT if r == position else NEUTRAL
+                for c in range(self.dim):
+                    self.numbers[p][r][c].set_text(self.fmt.format(values[r, c]))
+                    self.cells[p][r][c].set_facecolor(color)
+        return self.fig
+

@@ -10,7 +10,7 @@ import lookup_lib as L
 from lookup_lib.lessons.kit.style import message_figure
 from lookup_lib.lessons.kit.vocab import Vocab
 from lookup_lib.lessons.kit.widget import FigureWidget
-from lookup_lib.lessons.l10_embeddings_in_a_language_model.figures import plot_token_plus_position
+from lookup_lib.lessons.l10_embeddings_in_a_language_model.figures import TokenPlusPosition
 
 __all__ = ["TokenPositionExplorer"]
 
@@ -38,6 +38,10 @@ class TokenPositionExplorer(FigureWidget):
         self.vocab = vocab
         self.x: np.ndarray | None = None
         self.error = ""
+        # one figure per context length, updated in place (numbers, labels, highlighted row): a change of
+        # position or of the text at the same length redraws it without building anything
+        self._tables: dict[int, TokenPlusPosition] = {}
+        self._message: Figure | None = None
         controls = {
             "text": widgets.Text(value=text, description="context", continuous_update=False),
             "position": widgets.IntSlider(value=0, min=0, max=len(self.pos_table) - 1, description="t"),
@@ -52,7 +56,17 @@ class TokenPositionExplorer(FigureWidget):
             pos = L.embedding(np.arange(len(ids)), self.pos_table)  # (T, D): fails past the context length
         except (IndexError, ValueError) as exc:
             self.x, self.error = None, f"{type(exc).__name__}: {exc}"
-            return message_figure(self.error, width=7)
+            return self._message_figure(self.error)
         self.x, self.error = tok + pos, ""
         shown = min(position, len(ids) - 1) if len(ids) else None
-        return plot_token_plus_position(tok, pos, [self.vocab.words[k] for k in ids], position=shown)
+        tables = self._tables.get(len(ids))
+        if tables is None:
+            tables = self._tables[len(ids)] = TokenPlusPosition(len(ids), self.tok_table.shape[1])
+        return tables.update(tok, pos, [self.vocab.words[k] for k in ids], position=shown)
+
+    def _message_figure(self, message: str) -> Figure:
+        """The kit's message figure, built once; a new message only changes its text."""
+        if self._message is None:
+            self._message = message_figure(message, width=7)
+        self._message.axes[0].texts[0].set_text(message)
+        return self._message
