@@ -1,5 +1,6 @@
 """Lesson 07: the shop tasks, the two models, training and scoring; costs by formula; figures, tables, widget."""
 
+import io
 import re
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from lookup_lib.lessons.l07_one_hot_vs_embedding.experiments import (
 )
 from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import (
     GROUP_COLORS,
+    move_mark,
     plot_accuracy_by_frequency,
     plot_category_scores,
     plot_learned_vectors,
@@ -604,6 +606,39 @@ def test_explorer_redraws_n_changes_with_the_layout_of_the_first_draw_and_the_sa
     w = ChoiceExplorer(num_items=1_000, dim=2)
     w.controls["num_items"].value = 100_000  # laid out with the layout of N = 1,000 (same D)
     assert w.png == to_png(plot_model_costs(100_000, 2, 16, 500))
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png))).astype(int)
+
+
+def test_explorer_keeps_one_figure_per_d_and_moving_n_gives_a_fresh_figures_pixels():
+    """The moved figure looks like one drawn afresh: the same size, and at most a few antialiased pixels apart.
+
+    (A fresh figure's constrained layout lands its axes within ~1e-16 of the layout the widget keeps; at N = 10
+    that moves 2 edge pixels of a readout box by a few levels of grey.)
+    """
+    w = ChoiceExplorer(num_items=1_000, dim=2)
+    first = w.draw(**w.values())
+    for n in (10, 10_000_000, 100_000):
+        w.controls["num_items"].value = n
+        assert w.draw(**w.values()) is first  # the same figure, moved
+        moved, fresh = _pixels(w.png), _pixels(to_png(plot_model_costs(n, 2, 16, 500)))
+        assert moved.shape == fresh.shape and (np.abs(moved - fresh).sum(-1) > 0).sum() <= 10, n
+    w.controls["dim"].value = 8
+    assert w.draw(**w.values()) is not first
+
+
+def test_move_mark_moves_the_markers_the_line_and_the_readouts():
+    fig = plot_model_costs(1_000, 2, 16, 500)
+    move_mark(fig, model_costs(10_000_000, 2, 16, 500))
+    for ax in fig.axes:
+        marks = {line.get_gid(): line for line in ax.get_lines() if str(line.get_gid()).startswith("here:")}
+        assert set(marks) == {"here:onehot", "here:embedding", "here:N"}
+        assert all(list(m.get_xdata()) in ([10_000_000], [10_000_000, 10_000_000]) for m in marks.values())
+        assert "at N = 10,000,000:" in next(t for t in ax.texts if t.get_gid() == "readout").get_text()
 
 
 def test_explorer_picture_fits_a_jupyterlab_cell_without_rescaling():

@@ -36,6 +36,7 @@ from lookup_lib.lessons.kit.tables import format_bytes
 from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import ModelCost, model_costs
 
 __all__ = [
+    "move_mark",
     "plot_accuracy_by_frequency",
     "plot_category_scores",
     "plot_learned_vectors",
@@ -87,7 +88,7 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
             ax.plot(ns, values, style, color=color, linewidth=2, markersize=4, label=label, gid=gid)
             ax.plot([here.num_items], [getattr(here, attr)], "o", color=color, markersize=10, markeredgecolor=INK,
                     gid=f"here:{gid}")
-        ax.axvline(here.num_items, color=PADDING, linewidth=1, zorder=0)
+        ax.axvline(here.num_items, color=PADDING, linewidth=1, zorder=0, gid="here:N")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("N, the number of categories", color=INK)
@@ -101,13 +102,37 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
     # so that the layout, measured once per D, does not change when N moves (issue 17).
     left.set_title(f"parameters (C = {num_outputs} outputs, D = {dim})", fontsize=10, color=INK)
     right.set_title(f"input of one batch (B = {batch})", fontsize=10, color=INK)
-    at = f"at N = {here.num_items:,}:"
     box = {"facecolor": "white", "edgecolor": PADDING, "boxstyle": "round,pad=0.3"}
-    left.text(0.03, 0.80, f"{at}\none-hot {here.onehot_params:,}\nembedding {here.embedding_params:,}",
-              transform=left.transAxes, ha="left", va="top", fontsize=9, color=INK, bbox=box, gid="readout")
-    right.text(0.03, 0.80, f"{at}\none-hot {format_bytes(here.onehot_input_bytes)}\n"
-               f"indices {format_bytes(here.index_input_bytes)}",
-               transform=right.transAxes, ha="left", va="top", fontsize=9, color=INK, bbox=box, gid="readout")
+    for ax, text in zip((left, right), _readouts(here), strict=True):
+        ax.text(0.03, 0.80, text, transform=ax.transAxes, ha="left", va="top", fontsize=9, color=INK, bbox=box,
+                gid="readout")
+    return fig
+
+
+_PANEL_ATTRS = {"params": ("onehot_params", "embedding_params"), "input": ("onehot_input_bytes", "index_input_bytes")}
+
+
+def _readouts(here: ModelCost) -> tuple[str, str]:
+    at = f"at N = {here.num_items:,}:"
+    return (f"{at}\none-hot {here.onehot_params:,}\nembedding {here.embedding_params:,}",
+            f"{at}\none-hot {format_bytes(here.onehot_input_bytes)}\nindices {format_bytes(here.index_input_bytes)}")
+
+
+def move_mark(fig: Figure, here: ModelCost) -> Figure:
+    """Move the N marked on a ``plot_model_costs`` figure (same D, C, B) to ``here.num_items``, in place.
+
+    The markers, the vertical line and the readouts change; the curves stay (they pass through every N of
+    the grid, which holds the N a widget offers). The result has the pixels of a figure drawn afresh.
+    """
+    for ax, text in zip(fig.axes, _readouts(here), strict=True):
+        for line in ax.get_lines():
+            gid = line.get_gid()
+            if gid in ("here:onehot", "here:embedding"):
+                attr = _PANEL_ATTRS[ax.get_label()][0 if gid == "here:onehot" else 1]
+                line.set_data([here.num_items], [getattr(here, attr)])
+            elif gid == "here:N":
+                line.set_xdata([here.num_items, here.num_items])
+        next(t for t in ax.texts if t.get_gid() == "readout").set_text(text)
     return fig
 
 

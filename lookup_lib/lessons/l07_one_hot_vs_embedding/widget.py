@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import ModelCost, model_costs
-from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import plot_model_costs
+from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import move_mark, plot_model_costs
 
 __all__ = ["ChoiceExplorer"]
 
@@ -63,6 +63,7 @@ class ChoiceExplorer(FigureWidget):
         self.num_outputs = num_outputs
         self.batch = batch
         self.cost: ModelCost = model_costs(num_items, dim, num_outputs, batch)  # checks num_outputs and batch
+        self._figures: dict[int, Figure] = {}  # one figure per D, updated in place when N moves
         controls = {
             "num_items": widgets.SelectionSlider(options=[(_short(n), n) for n in NUM_ITEMS], value=num_items,
                                                  description="N (categories)", style={"description_width": "initial"},
@@ -99,6 +100,16 @@ class ChoiceExplorer(FigureWidget):
                               f"slider:</b> type one of {choices}.</span>")
 
     def draw(self, num_items: int, dim: int) -> Figure:
-        """The cost curves for this D, with this N marked."""
+        """The cost curves for this D, with this N marked.
+
+        One figure per D, built by ``plot_model_costs`` the first time; moving N then only moves what
+        marks N (the two markers per panel, the vertical line, the readouts): the curves pass through
+        every N the slider offers, so they do not change (issue 17: no new figure, no new layout).
+        """
         self.cost = model_costs(num_items, dim, self.num_outputs, self.batch)
-        return plot_model_costs(num_items, dim, self.num_outputs, self.batch)
+        fig = self._figures.get(dim)
+        if fig is None:
+            fig = self._figures[dim] = plot_model_costs(num_items, dim, self.num_outputs, self.batch)
+        else:
+            move_mark(fig, self.cost)
+        return fig
