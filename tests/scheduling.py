@@ -58,6 +58,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: rank(item.nodeid))  # stable: the order inside a file is kept
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: absent (and unused) without xdist, e.g. `-p no:xdist`
 def pytest_xdist_make_scheduler(config: pytest.Config, log):  # pragma: no cover - runs in xdist's controller
     if config.getvalue("dist") != "loadfile":
         return None  # xdist's own scheduler for the mode asked for

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import heapq
 import sys
-import threading
 import time
 
 import numpy as np
@@ -55,14 +54,33 @@ def test_an_endless_loop_is_stopped_and_reported(answer, quick, capsys):
     assert 'lookup: your function did not finish within 0.5 s on case "simple 1-D indices"' in out
 
 
-def test_an_endless_loop_is_stopped_outside_the_main_thread_too(quick, capsys):
+# Run in a fresh interpreter: the watchdog stops the loop with an asynchronous exception, and after it this
+# process's later hypothesis runs could hang (measured: lesson 09's check_property_test spun without end in the
+# same process, not in a new one), so the test keeps that exception out of the suite's shared process.
+_THREADED = """
+import threading
+from lookup_lib.exercises import check, exercises
+exercises()["lookup"].time_limit = 0.5
+
+def endless_lookup(indices, weight):
+    while True:
+        pass
+
+results = []
+thread = threading.Thread(target=lambda: results.append(check("lookup", endless_lookup)))
+thread.start()
+thread.join(timeout=10)
+print("ALIVE" if thread.is_alive() else "STOPPED", results)
+"""
+
+
+def test_an_endless_loop_is_stopped_outside_the_main_thread_too():
     """Without SIGALRM (another thread), a watchdog stops the loop."""
-    results = []
-    thread = threading.Thread(target=lambda: results.append(check("lookup", endless_lookup)))
-    thread.start()
-    thread.join(timeout=10)
-    assert not thread.is_alive() and results and not results[0]
-    assert "did not finish within 0.5 s" in capsys.readouterr().out
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _THREADED], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "STOPPED [False]" in done.stdout and "did not finish within 0.5 s" in done.stdout, done.stdout[-2000:]
 
 
 def test_the_time_limit_is_disarmed_after_a_quick_answer():

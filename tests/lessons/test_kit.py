@@ -103,3 +103,57 @@ def test_keep_layout_gives_the_live_layouts_pixels_and_switches_the_engine_off()
     assert kept.get_layout_engine() is None or type(kept.get_layout_engine()).__name__ == "PlaceHolderLayoutEngine"
     assert all(t.get_visible() for t in inside)  # shown again after the layout
     assert to_png(kept) == to_png(live)
+
+
+def _decoded(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
+
+
+def test_blit_draws_in_full_once_then_only_the_moving_artists_with_a_full_draws_pixels():
+    from lookup_lib.lessons.kit.style import Blit
+
+    def build(x):
+        fig = new_figure(4, 3)
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [0, 1, 4], "-")
+        ax.set_title("curve")
+        (mark,) = ax.plot([x], [x * x], "o", markersize=10)
+        return fig, mark
+
+    fig, mark = build(0.5)
+    blit = Blit(fig, [mark])
+    first = blit.png()
+    mark.set_data([1.5], [2.25])
+    moved = blit.png()
+    assert blit.full_draws == 1 and mark.get_animated()
+    fresh, _ = build(1.5)
+    assert np.array_equal(_decoded(moved), _decoded(to_png(fresh)))  # as if drawn afresh
+    assert not np.array_equal(_decoded(first), _decoded(moved))
+    blit.invalidate()
+    blit.png()
+    assert blit.full_draws == 2
+
+
+def test_a_figure_widget_renders_a_blit_figure_with_the_blit():
+    from lookup_lib.lessons.kit.style import Blit
+
+    class Mover(FigureWidget):
+        def __init__(self):
+            self.fig = new_figure(3, 2)
+            ax = self.fig.add_subplot()
+            ax.set_xlim(0, 10)
+            (self.mark,) = ax.plot([0], [0], "o")
+            self.blit = Blit(self.fig, [self.mark])
+            super().__init__({"x": widgets.IntSlider(value=1, min=0, max=10)})
+
+        def draw(self, x):
+            self.mark.set_data([x], [0])
+            return self.fig
+
+    w = Mover()
+    w.controls["x"].value = 7
+    assert w.blit.full_draws == 1 and w.drawn == 2 and w.png != b""

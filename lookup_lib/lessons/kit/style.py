@@ -75,6 +75,63 @@ class _PooledCanvas(FigureCanvasAgg):
         return self.renderer
 
 
+class Blit:
+    """Redraw only the artists that move, over a kept picture of the rest: matplotlib's blitting, to PNG.
+
+    For a widget whose figure keeps its layout and most of its artists (axes, ticks, curves, legend) and
+    moves a few (a marker, a line, a readout): drawing the axes and their tick labels is most of a redraw.
+    ``moving`` artists are made animated, so a full draw leaves them out; that picture is kept, and each
+    :meth:`png` pastes it back and draws the moving artists on it, in zorder. They are drawn after
+    everything static, so give them a zorder above whatever they cross: then the picture is the one a
+    full draw makes. The first :meth:`png` draws in full, and so
+    does the next one after :meth:`invalidate` (call it when anything that is not in ``moving`` changed).
+
+    ``Blit(fig, moving)`` marks ``fig``: :class:`~lookup_lib.lessons.kit.widget.FigureWidget` renders a
+    marked figure with :meth:`png` instead of :func:`to_png`.
+    """
+
+    def __init__(self, fig: Figure, moving: Sequence) -> None:
+        self.fig = fig
+        self.moving = sorted(moving, key=lambda a: a.get_zorder())  # drawn in matplotlib's order (stable)
+        self.background = None
+        self.full_draws = 0  # how many times the kept picture was drawn (tests read it)
+        for artist in self.moving:
+            artist.set_animated(True)
+        fig.lookup_blit = self
+
+    def invalidate(self) -> None:
+        """Draw the figure in full next time (something outside ``moving`` changed)."""
+        self.background = None
+
+    def png(self) -> bytes:
+        """The figure as PNG bytes, with the moving artists where they are now."""
+        fig = self.fig
+        canvas = fig.canvas if isinstance(fig.canvas, _PooledCanvas) else _PooledCanvas(fig)
+        if fig.dpi != DPI:
+            fig.set_dpi(DPI)
+            self.background = None
+        if self.background is None:
+            canvas.draw()  # everything but the animated artists
+            self.background = canvas.copy_from_bbox(fig.bbox)
+            self.full_draws += 1
+        else:
+            canvas.restore_region(self.background)  # the pooled renderer may have drawn another figure since
+        for artist in self.moving:
+            fig.draw_artist(artist)
+        return _encode_png(canvas)
+
+
+def _encode_png(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas's current pixels as PNG bytes (zlib level ``PNG_COMPRESS_LEVEL``), without drawing."""
+    from PIL import Image
+
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI, DPI))
+    return buf.getvalue()
+
+
 def png_size(png: bytes) -> tuple[int, int]:
     """(width, height) in pixels of PNG bytes, read from the IHDR chunk (no decoding)."""
     if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":

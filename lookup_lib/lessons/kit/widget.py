@@ -101,6 +101,9 @@ class FigureWidget(widgets.VBox):
     def _render(self, fig: Figure) -> bytes:
         """PNG of ``fig``; a constrained layout already computed for the same texts is reused."""
         self.drawn += 1
+        blit = getattr(fig, "lookup_blit", None)  # kit.style.Blit: only the moving artists are drawn again
+        if blit is not None:
+            return blit.png()
         if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
             return to_png(fig)
         key = layout_key(fig)

@@ -87,8 +87,9 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
             values = np.array([getattr(c, attr) for c in costs], dtype=float)
             ax.plot(ns, values, style, color=color, linewidth=2, markersize=4, label=label, gid=gid)
             ax.plot([here.num_items], [getattr(here, attr)], "o", color=color, markersize=10, markeredgecolor=INK,
-                    gid=f"here:{gid}")
-        ax.axvline(here.num_items, color=PADDING, linewidth=1, zorder=0, gid="here:N")
+                    gid=f"here:{gid}", zorder=5)
+        # what marks N sits above the curves and grid (zorder 4-5), so a widget can redraw it alone (kit.Blit)
+        ax.axvline(here.num_items, color=PADDING, linewidth=1, zorder=4, gid="here:N")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("N, the number of categories", color=INK)

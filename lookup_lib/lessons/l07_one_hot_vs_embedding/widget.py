@@ -7,6 +7,7 @@ import html
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
+from lookup_lib.lessons.kit.style import Blit, keep_layout
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import ModelCost, model_costs
 from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import move_mark, plot_model_costs
@@ -103,13 +104,19 @@ class ChoiceExplorer(FigureWidget):
         """The cost curves for this D, with this N marked.
 
         One figure per D, built by ``plot_model_costs`` the first time; moving N then only moves what
-        marks N (the two markers per panel, the vertical line, the readouts): the curves pass through
-        every N the slider offers, so they do not change (issue 17: no new figure, no new layout).
+        marks N (the two markers per panel, the vertical line, the readouts), and only those are drawn
+        again, over a kept picture of the rest (``kit.style.Blit``): the curves pass through every N the
+        slider offers, so they do not change (issue 17: no new figure, no new layout, no axes redrawn).
         """
         self.cost = model_costs(num_items, dim, self.num_outputs, self.batch)
         fig = self._figures.get(dim)
         if fig is None:
             fig = self._figures[dim] = plot_model_costs(num_items, dim, self.num_outputs, self.batch)
+            marks = [a for ax in fig.axes for a in (*ax.get_lines(), *ax.texts)
+                     if str(a.get_gid()).startswith("here:") or a.get_gid() == "readout"]
+            keep_layout(fig, [a for a in marks if a.get_gid() == "readout"])
+            # moving N redraws only these over the kept curves and axes; the legends too, which N's line crosses
+            Blit(fig, [*marks, *(ax.get_legend() for ax in fig.axes)])
         else:
             move_mark(fig, self.cost)
         return fig
