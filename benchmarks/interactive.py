@@ -313,7 +313,11 @@ def browser_session(plans: Sequence[Plan], n: int, artifacts: Path | None) -> di
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 try:
                     for plan in plans:
-                        results[plan.notebook] = _drive(browser, server, plan, n, artifacts, open_and_run_all)
+                        out = _drive(browser, server, plan, n, artifacts, open_and_run_all)
+                        if "error" in out:  # one more try (a server hiccup, e.g. an HTTP 500 on opening); both kept
+                            out = {**_drive(browser, server, plan, n, artifacts, open_and_run_all),
+                                   "first_try_error": out["error"]}
+                        results[plan.notebook] = out
                         print(f"browser {plan.notebook}: {results[plan.notebook]}", file=sys.stderr, flush=True)
                 finally:
                     browser.close()
@@ -423,7 +427,7 @@ def to_markdown(report: dict[str, Any]) -> str:
                      f"{ms(k, 'median_ms')} | {ms(k, 'p90_ms')} | {px} | {run} | {ks} |")
     notes = []
     for name, row in report["lessons"].items():
-        for key in ("error", "kernel_render_error", "run_all_error"):
+        for key in ("error", "first_try_error", "kernel_render_error", "run_all_error"):
             if row.get(key) or row.get("browser", {}).get(key):
                 notes.append(f"{name}: {row.get(key) or row['browser'].get(key)}")
         if row.get("browser", {}).get("no_new_picture"):

@@ -174,3 +174,19 @@ def test_interactive_markdown_has_a_row_per_lesson_and_says_the_load() -> None:
     assert "| 110 ms | 118 ms | 250 ms (300) | 55 ms |" in md  # median, p90, first pass median (max), kernel
     assert "| 00_setup_check.ipynb | — |" in md and "10×20 (10×20)" in md
     assert "not measured" in md and "1 change(s) drew no new picture" in md
+
+
+def test_the_readmes_widget_figures_are_the_last_interactive_runs() -> None:
+    """The README quotes median/p90 per widget: they must be the numbers in results-interactive.json."""
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    data = json.loads((root / "benchmarks" / "results-interactive.json").read_text(encoding="utf-8"))
+    measured = {name[:2]: (round(b["median_ms"]), round(b["p90_ms"])) for name, row in data["lessons"].items()
+                if "median_ms" in (b := row.get("browser", {}))}
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    line = readme[readme.index("median / p90 in ms"):readme.index("([results](benchmarks/results-interactive.md)")]
+    quoted = {n: (int(m), int(p)) for n, m, p in re.findall(r"\b(\d\d) (\d+)/(\d+)", line)}
+    assert quoted == measured
