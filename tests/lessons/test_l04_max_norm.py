@@ -212,3 +212,29 @@ def test_a_bad_index_after_valid_ones_leaves_torch_rows_rescaled_and_ours_untouc
     with pytest.raises(IndexError, match="index 6"):
         renorm_(ours, [6, 0, 2], 1.0)
     np.testing.assert_array_equal(ours, TABLE)
+
+
+def test_explorer_keeps_its_axes_and_layout_and_looks_like_a_fresh_figure():
+    """One scale for every slider position, the first layout kept: the pixels of a figure laid out afresh."""
+    import io
+    import math
+
+    from PIL import Image
+
+    from lookup_lib.lessons.kit.style import to_png
+    from lookup_lib.lessons.l04_max_norm.figures import plot_renorm_step
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
+
+    w = NormBallExplorer(TABLE, INDICES)
+    first_limits = w.draw(**w.values()).axes[0].get_xlim()
+    layout = w._layout
+    for max_norm, norm_type in ((0.5, 1.0), (4.5, math.inf), (1.25, 2.0)):
+        with w.hold():
+            w.controls["max_norm"].value = max_norm
+            w.controls["norm_type"].value = norm_type
+        fig = w.draw(**w.values())
+        assert fig.axes[0].get_xlim() == first_limits and w._layout is layout
+        assert np.array_equal(pixels(w.png), pixels(to_png(plot_renorm_step(w.step, limit=w.limit))))
+    assert w.limit >= float(np.linalg.norm(TABLE, axis=1).max())  # every row, and any ball that rescales one

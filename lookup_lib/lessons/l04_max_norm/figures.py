@@ -90,14 +90,15 @@ def plot_norm_ball(weight: Any, indices: Any, max_norm: float, norm_type: float 
     return plot_renorm_step(renorm_step(weight, indices, max_norm, norm_type), size=size)
 
 
-def plot_renorm_step(step: RenormStep, *, size: float = 4.2) -> Figure:
+def plot_renorm_step(step: RenormStep, *, size: float = 4.2, limit: float | None = None) -> Figure:
     """:func:`plot_norm_ball` for a step already computed with :func:`renorm_step` (rows of length 2).
 
     Wide rather than tall (the legend on the right), so that a widget's controls and the
-    picture fit in one screen.
+    picture fit in one screen. ``limit``: half the width of the axes (default: room for this step's
+    rows and ball); a widget fixes it, so the axes stay put while ``max_norm`` moves.
     """
     fig = new_figure(size + 2.2, size)
-    draw_norm_ball(fig.add_subplot(), step)
+    draw_norm_ball(fig.add_subplot(), step, limit=limit)
     _arrow_legend(fig, ncols=1, loc="outside right center")
     return fig
 

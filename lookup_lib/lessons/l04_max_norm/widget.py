@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from lookup_lib.checks import from_torch
 from lookup_lib.core import row_norms
-from lookup_lib.lessons.kit.widget import FigureWidget
+from lookup_lib.lessons.kit.widget import FigureWidget, apply_layout, record_layout
 from lookup_lib.lessons.l04_max_norm.figures import plot_renorm_step
 from lookup_lib.lessons.l04_max_norm.norms import RenormStep, renorm_step
 
@@ -61,10 +61,21 @@ class NormBallExplorer(FigureWidget):
                                               rows=min(len(rows), 8), description="looked up"),
         }
         self.step: RenormStep | None = None
+        # One scale for every slider position, so the ball grows and shrinks on fixed axes; with fixed ticks only
+        # the title changes, so the first layout is kept (issue 17). The scale holds every row and the ball up to
+        # the longest row's 2-norm: a larger max_norm rescales nothing, and its ball may leave the picture.
+        largest = max(float(np.abs(self.weight).max(initial=0.0)), float(row_norms(self.weight, 2.0).max(initial=1.0)))
+        self.limit = 1.15 * largest + 0.4
+        self._layout: tuple | None = None
         super().__init__(controls, caption="Rows looked up and longer than <code>max_norm</code> are rescaled "
                                            "(red; dashed = before). Grey rows are not looked up: never touched.")
 
     def draw(self, max_norm: float, norm_type: float, indices: tuple[int, ...]) -> Figure:
         """Renormalise a copy of the table for these control values and draw it."""
         self.step = renorm_step(self.weight, np.array(indices, dtype=np.int64), max_norm, norm_type)
-        return plot_renorm_step(self.step)
+        fig = plot_renorm_step(self.step, limit=self.limit)
+        if self._layout is None:  # lay the first figure out (constrained) and keep where its axes went
+            fig.get_layout_engine().execute(fig)
+            self._layout = record_layout(fig)
+        apply_layout(fig, self._layout)  # the same axes position, without measuring every text again
+        return fig
