@@ -43,6 +43,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 FLOAT_DTYPES = (np.float32, np.float64)
 
 
+def png_pixels(png: bytes) -> np.ndarray:
+    """PNG bytes decoded to an (H, W, 4) int array of RGBA values: to compare pictures by pixels, not bytes."""
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
+
+
 def assert_bitwise_equal(actual: np.ndarray, expected: np.ndarray) -> None:
     """Same type (NumPy array), dtype, shape and bytes: -0.0 vs 0.0 and NaN payloads count."""
     assert isinstance(actual, np.ndarray), f"expected a NumPy array, got {type(actual).__name__}"

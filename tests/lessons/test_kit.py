@@ -8,6 +8,7 @@ import pytest
 
 from lookup_lib.lessons.kit.style import draw_table, new_figure, to_png
 from lookup_lib.lessons.kit.widget import FigureWidget
+from tests.conftest import png_pixels
 
 
 class Doubler(FigureWidget):
@@ -105,14 +106,6 @@ def test_keep_layout_gives_the_live_layouts_pixels_and_switches_the_engine_off()
     assert to_png(kept) == to_png(live)
 
 
-def _decoded(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
-
-
 def test_blit_draws_in_full_once_then_only_the_moving_artists_with_a_full_draws_pixels():
     from lookup_lib.lessons.kit.style import Blit
 
@@ -131,8 +124,8 @@ def test_blit_draws_in_full_once_then_only_the_moving_artists_with_a_full_draws_
     moved = blit.png()
     assert blit.full_draws == 1 and mark.get_animated()
     fresh, _ = build(1.5)
-    assert np.array_equal(_decoded(moved), _decoded(to_png(fresh)))  # as if drawn afresh
-    assert not np.array_equal(_decoded(first), _decoded(moved))
+    assert np.array_equal(png_pixels(moved), png_pixels(to_png(fresh)))  # as if drawn afresh
+    assert not np.array_equal(png_pixels(first), png_pixels(moved))
     blit.invalidate()
     blit.png()
     assert blit.full_draws == 2

@@ -216,16 +216,11 @@ def test_a_bad_index_after_valid_ones_leaves_torch_rows_rescaled_and_ours_untouc
 
 def test_explorer_keeps_its_axes_and_layout_and_looks_like_a_fresh_figure():
     """One scale for every slider position, the first layout kept: the pixels of a figure laid out afresh."""
-    import io
     import math
-
-    from PIL import Image
 
     from lookup_lib.lessons.kit.style import to_png
     from lookup_lib.lessons.l04_max_norm.figures import plot_renorm_step
-
-    def pixels(png):
-        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
+    from tests.conftest import png_pixels
 
     w = NormBallExplorer(TABLE, INDICES)
     first_limits = w.draw(**w.values()).axes[0].get_xlim()
@@ -236,5 +231,5 @@ def test_explorer_keeps_its_axes_and_layout_and_looks_like_a_fresh_figure():
             w.controls["norm_type"].value = norm_type
         fig = w.draw(**w.values())
         assert fig.axes[0].get_xlim() == first_limits and w._layout is layout
-        assert np.array_equal(pixels(w.png), pixels(to_png(plot_renorm_step(w.step, limit=w.limit))))
+        assert np.array_equal(png_pixels(w.png), png_pixels(to_png(plot_renorm_step(w.step, limit=w.limit))))
     assert w.limit >= float(np.linalg.norm(TABLE, axis=1).max())  # every row, and any ball that rescales one

@@ -1,6 +1,5 @@
 """Lesson 07: the shop tasks, the two models, training and scoring; costs by formula; figures, tables, widget."""
 
-import io
 import re
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from lookup_lib.lessons.l07_one_hot_vs_embedding.figures import (
     plot_model_costs,
 )
 from lookup_lib.lessons.l07_one_hot_vs_embedding.widget import ChoiceExplorer
+from tests.conftest import png_pixels
 
 
 def pca_2d(x):
@@ -602,12 +602,6 @@ def test_typing_n_moves_the_slider_or_says_why_not():
     assert w.controls["num_items"].value == 10 and "not on the slider" not in w.caption.value
 
 
-def _pixels(png: bytes) -> np.ndarray:
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png))).astype(int)
-
-
 def test_explorer_keeps_one_figure_per_d_and_moving_n_gives_a_fresh_figures_pixels():
     """The moved figure looks like one drawn afresh: the same size, and at most a few antialiased pixels apart.
 
@@ -620,7 +614,7 @@ def test_explorer_keeps_one_figure_per_d_and_moving_n_gives_a_fresh_figures_pixe
     for n in (10, 10_000_000, 100_000):
         w.controls["num_items"].value = n
         assert w.draw(**w.values()) is first  # the same figure, moved
-        moved, fresh = _pixels(w.png), _pixels(to_png(plot_model_costs(n, 2, 16, 500)))
+        moved, fresh = png_pixels(w.png), png_pixels(to_png(plot_model_costs(n, 2, 16, 500)))
         assert moved.shape == fresh.shape and (np.abs(moved - fresh).sum(-1) > 0).sum() <= 10, n
     w.controls["dim"].value = 8
     assert w.draw(**w.values()) is not first
