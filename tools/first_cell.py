@@ -43,7 +43,11 @@ CELL_ID = "course-setup"
 TEMPLATE = '''\
 # Set-up check (the same first cell in every lesson): silent when this kernel can import lookup_lib.
 import importlib.util
+import os
 import sys
+
+# The language of the lesson's figures, widgets and feedback: "en"; "zh" in the Chinese edition, notebooks/zh/.
+os.environ["LOOKUP_LIB_LANGUAGE"] = "en"
 
 if importlib.util.find_spec("lookup_lib") is None:
     COURSE_REPOSITORY = {repository!r}  # from tools/first_cell.py

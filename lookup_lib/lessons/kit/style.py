@@ -14,6 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
+from lookup_lib.lessons.kit.i18n import prepare_figures
+
 # One meaning per colour, the same in every lesson.
 HIGHLIGHT = "#f2a541"  # a row that is looked up / selected
 OUTPUT = "#7fb7be"  # the result of a lookup
@@ -26,7 +28,8 @@ DPI = 100
 
 
 def new_figure(width: float, height: float) -> Figure:
-    """A blank figure of ``width`` x ``height`` inches with the lessons' defaults."""
+    """A blank figure of ``width`` x ``height`` inches with the lessons' defaults (a CJK font in Chinese)."""
+    prepare_figures()
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     fig.patch.set_facecolor("white")
     return fig

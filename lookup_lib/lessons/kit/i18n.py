@@ -1,0 +1,133 @@
+"""The lessons' language: English, or Chinese (中文) in ``notebooks/zh/``.
+
+A lesson's code is the same in both editions; what it *shows* (figure titles and axis labels, widget
+labels, printed tables, the exercises' feedback) goes through :func:`t`, which looks the English text
+up in the Chinese catalogue when the language is ``"zh"``::
+
+    ax.set_title(t("row {row} of the table", row=3))   # "row 3 of the table" / "表的第 3 行"
+
+A text defined before it is shown (an exercise's hint, a column header in a constant) is written
+``mark("...")``, which returns it unchanged, and shown with ``t_marked(text)``, which translates it then,
+in the language of that moment. ``t`` and ``mark`` take the text literally, so the tests can list them all.
+
+The English text is the key (as in gettext): the code reads as English, and a text that changes in
+the code no longer finds its old translation, which ``tests/test_translations.py`` reports. The
+catalogue is one ``zh.toml`` per lesson folder (and the kit's), each entry an ``en`` and a ``zh``
+with the same ``{placeholders}``; the terms follow ``docs/terminology.md``.
+
+The language is the environment variable ``LOOKUP_LIB_LANGUAGE`` (``"en"`` when unset), read on every
+call, like ``LOOKUP_LIB_GRADED``: each lesson's first cell sets it (``"zh"`` in the Chinese edition), and
+processes a lesson starts inherit it. :func:`set_language` sets it from Python. In Chinese, figures
+use a CJK font (:func:`~lookup_lib.lessons.kit.fonts.use_cjk_font`): :func:`prepare_figures` is
+called by ``kit.style.new_figure``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import string
+import tomllib
+import warnings
+from pathlib import Path
+
+__all__ = ["LANGUAGES", "LANGUAGE_ENV", "catalogue", "language", "mark", "prepare_figures", "set_language", "t",
+           "t_marked"]
+
+LANGUAGE_ENV = "LOOKUP_LIB_LANGUAGE"
+LANGUAGES = ("en", "zh")
+LESSONS_DIR = Path(__file__).resolve().parent.parent
+CATALOGUE_NAME = "zh.toml"
+
+
+def language() -> str:
+    """``"en"`` or ``"zh"``: the environment variable ``LOOKUP_LIB_LANGUAGE``, ``"en"`` when unset.
+
+    An unknown value warns once and counts as ``"en"`` (a typo must not stop a lesson).
+    """
+    value = os.environ.get(LANGUAGE_ENV, "").strip().lower() or "en"
+    if value not in LANGUAGES:
+        _warn_unknown(value)
+        return "en"
+    return value
+
+
+@functools.cache
+def _warn_unknown(value: str) -> None:
+    warnings.warn(f"{LANGUAGE_ENV}={value!r} is not one of {LANGUAGES}: the lessons speak English",
+                  UserWarning, stacklevel=4)
+
+
+def set_language(code: str) -> str:
+    """Set the lessons' language (``"en"`` or ``"zh"``) for this process and those it starts; return it.
+
+    >>> set_language("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: set_language: code='fr' is not a language of the lessons; allowed: 'en', 'zh'
+    """
+    if not isinstance(code, str) or code.strip().lower() not in LANGUAGES:
+        allowed = ", ".join(repr(c) for c in LANGUAGES)
+        raise ValueError(f"set_language: code={code!r} is not a language of the lessons; allowed: {allowed}")
+    os.environ[LANGUAGE_ENV] = code.strip().lower()
+    prepare_figures()
+    return language()
+
+
+def prepare_figures() -> None:
+    """In Chinese, add a CJK font to matplotlib's fonts (after the default, so Latin text is unchanged)."""
+    if language() == "zh":
+        from lookup_lib.lessons.kit.fonts import use_cjk_font
+
+        use_cjk_font()
+
+
+def catalogue_files() -> list[Path]:
+    """Every ``zh.toml`` of the kit and the lesson folders, in a fixed order."""
+    return sorted(LESSONS_DIR.glob(f"*/{CATALOGUE_NAME}"))
+
+
+def read_catalogue(path: Path) -> list[dict[str, str]]:
+    """The entries (``{"en": ..., "zh": ...}``) of one catalogue file, in file order."""
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    return list(data.get("msg", []))
+
+
+@functools.cache
+def catalogue() -> dict[str, str]:
+    """English text → Chinese text, from every catalogue file (read once per process)."""
+    merged: dict[str, str] = {}
+    for path in catalogue_files():
+        for entry in read_catalogue(path):
+            merged.setdefault(entry["en"], entry["zh"])
+    return merged
+
+
+def fields(text: str) -> list[str]:
+    """The ``{placeholders}`` of a format string, sorted (``"{a} and {b:.2f}"`` → ``["a", "b"]``)."""
+    return sorted({name for _, name, _, _ in string.Formatter().parse(text) if name is not None})
+
+
+def t(text: str, /, **values: object) -> str:
+    """``text`` in the lessons' language, with ``values`` filled into its ``{placeholders}``.
+
+    Without ``values`` the text is returned as it is (braces and all). A text the catalogue lacks is
+    shown in English: never an error in front of a student (the tests make sure there is none).
+
+    >>> t("{n:,} learnable numbers", n=3_000_000)
+    '3,000,000 learnable numbers'
+    """
+    if language() == "zh":
+        text = catalogue().get(text, text)
+    return text.format(**values) if values else text
+
+
+def mark(text: str, /) -> str:
+    """``text`` unchanged: marks a literal to be translated later, where it is shown, by :func:`t_marked`."""
+    return text
+
+
+def t_marked(text: str, /, **values: object) -> str:
+    """A text marked with :func:`mark` (held in a variable), in the lessons' language; like :func:`t`."""
+    return t(text, **values)
