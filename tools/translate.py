@@ -5,6 +5,7 @@ Usage::
     python tools/translate.py                  # write notebooks/zh/NN_*.ipynb whose sources changed
     python tools/translate.py --check          # exit 1 if a translation is missing, stale, or not built
     python tools/translate.py --scaffold 07    # add the cells lesson 07's translation file lacks (zh = "")
+    python tools/translate.py 07 --check       # only lesson 07 (any command takes lesson numbers)
 
 A lesson is written once, in English (``notebooks/NN_slug.ipynb``). ``notebooks/zh/translations/NN_slug.toml``
 holds what is said differently in Chinese, by cell id:
@@ -261,12 +262,13 @@ def english_lessons() -> list[Path]:
     return sorted(EN_DIR.glob(PATTERN))
 
 
-def check() -> list[str]:
-    """Every problem of the Chinese edition, as lines; empty when it is complete and built."""
+def check(lessons: list[Path] | None = None) -> list[str]:
+    """Every problem of the Chinese edition (of ``lessons``, default all), as lines; empty when complete and built."""
     common = read_common()
     problems: list[str] = []
     used_common: set[str] = set()
-    for english in english_lessons():
+    everything = lessons is None or lessons == english_lessons()
+    for english in english_lessons() if lessons is None else lessons:
         built = build(english, common)
         problems += built.problems
         used_common |= set(built.notebook.pop("_used_common"))
@@ -278,7 +280,7 @@ def check() -> list[str]:
         if _sources(stored) != _sources(built.notebook):
             problems.append(f"{english.name}: notebooks/zh/{english.name} is out of date "
                             "(run tools/translate.py, then tools/execute_notebooks.py on it)")
-    for key in common.replace:
+    for key in common.replace if everything else ():
         if key not in used_common:
             problems.append(f"common.toml: replacement matches no token in any lesson: {key!r}")
     return problems
@@ -318,7 +320,8 @@ def render(tr: Translation, english_path: Path, header: str) -> str:
 
 
 HEADER = """\
-# {title}, in Chinese: tools/translate.py makes notebooks/zh/{name} from notebooks/{name} and this file.
+# {title}, in Chinese.
+# tools/translate.py makes notebooks/zh/{name} from notebooks/{name} and this file.
 # A markdown cell: its Chinese text `zh`, with the English it translates (`en`) and that text's hash (`sha`).
 # A code cell: token replacements, each `en` a comment or string literal exactly as in the English cell
 # and `zh` what replaces it; the code is the English code. Terms: docs/terminology.md."""
@@ -366,22 +369,23 @@ def scaffold(english_path: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("lessons", nargs="*", metavar="NN", help="only these lessons (numbers); default: all")
     parser.add_argument("--check", action="store_true", help="report what is missing or stale; exit 1 if anything")
-    parser.add_argument("--scaffold", nargs="*", metavar="NN", help="lessons (numbers) whose files to extend")
+    parser.add_argument("--scaffold", action="store_true", help="extend the lessons' translation files (zh = '')")
     args = parser.parse_args(argv)
-    if args.scaffold is not None:
-        chosen = [p for p in english_lessons() if not args.scaffold or p.name[:2] in args.scaffold]
+    chosen = [p for p in english_lessons() if not args.lessons or p.name[:2] in args.lessons]
+    if args.scaffold:
         for path in chosen:
             print(f"scaffolded {scaffold(path).relative_to(ROOT)}")
         return 0
     if args.check:
-        problems = check()
+        problems = check(chosen)
         for line in problems:
             print(line)
         print(f"{len(problems)} problem(s) in the Chinese edition" if problems else "the Chinese edition is complete")
         return 1 if problems else 0
     common = read_common()
-    for english in english_lessons():
+    for english in chosen:
         built = build(english, common)
         for line in built.problems:
             print(line)
