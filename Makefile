@@ -1,12 +1,13 @@
 # Two commands for a fresh machine with Python >= 3.11:
 #   make lab    set everything up, open the student lessons in JupyterLab (make lab-teacher: with solutions)
 #   make test   set everything up, run the whole test suite (library, doctests, lessons)
+# 中文版: make lab-zh (README.zh.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab lab-teacher site test test-fast lint notebooks student thumbnails bench clean
+.PHONY: lab lab-zh lab-teacher site test test-fast lint notebooks translate student thumbnails bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,12 @@ lab: $(STAMP)
 	@$(if $(DISPLAY)$(WAYLAND_DISPLAY),,echo "No display: open the address JupyterLab prints below in a browser, then student/00_setup_check.ipynb")
 	$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) notebooks/student/00_setup_check.ipynb
 
+# 中文版: the Chinese edition's student versions (notebooks/zh/student/; with solutions: notebooks/zh/)
+lab-zh: $(STAMP)
+	@echo "正在打开 zh/student/00_setup_check.ipynb (中文版, 练习留给你来写; 带参考答案的版本在 zh/)"
+	@$(if $(DISPLAY)$(WAYLAND_DISPLAY),,echo "没有图形界面: 请在浏览器中打开下面 JupyterLab 打印的地址, 然后打开 zh/student/00_setup_check.ipynb")
+	$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) notebooks/zh/student/00_setup_check.ipynb
+
 # the teacher versions in notebooks/, every solution filled in
 lab-teacher: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) notebooks/00_setup_check.ipynb
@@ -38,6 +45,7 @@ site: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check lookup_lib tests tools benchmarks
+	$(BIN)/python tools/translate.py --check  # the Chinese edition: complete, current, built
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # about a minute: the reference against torch, every doctest, the layout rules, the kit and the checkers'
@@ -50,11 +58,15 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/python -m ruff check lookup_lib tests tools benchmarks
 
-# re-execute every lesson on a fresh kernel and store its outputs (after editing a lesson)
+# re-execute every lesson (both editions) on a fresh kernel and store its outputs (after editing a lesson)
 notebooks: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py
+	$(BIN)/python tools/execute_notebooks.py notebooks/[0-9][0-9]_*.ipynb notebooks/zh/[0-9][0-9]_*.ipynb
 
-# regenerate notebooks/student/ from the teacher notebooks (solutions become stubs)
+# the Chinese edition from the English lessons and notebooks/zh/translations/ (then: make notebooks student)
+translate: $(STAMP)
+	$(BIN)/python tools/translate.py
+
+# regenerate notebooks/student/ and notebooks/zh/student/ from the teacher notebooks (solutions become stubs)
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py
 

@@ -29,9 +29,13 @@ FIRST = (
     "tests/e2e/test_widgets_in_browser.py",
     "tests/lessons/test_l12_meaning_from_real_text.py",
     "notebooks/12_",
+    "notebooks/zh/12_",
     "notebooks/11_",
+    "notebooks/zh/11_",
     "notebooks/10_",
+    "notebooks/zh/10_",
     "notebooks/09_",
+    "notebooks/zh/09_",
     "tests/e2e/",
 )
 

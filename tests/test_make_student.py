@@ -242,6 +242,13 @@ def test_committed_student_notebooks_are_in_sync_with_the_teacher_notebooks():
     assert make_student.out_of_date() == [], "run `python tools/make_student.py` and commit notebooks/student/"
 
 
+def test_the_chinese_edition_has_its_student_notebooks_in_sync():
+    zh = make_student.ZH_DIR
+    assert make_student.editions() == [make_student.TEACHER_DIR, zh]
+    assert make_student.out_of_date(zh, zh / "student") == [], "run `python tools/make_student.py`"
+    assert make_student.stamp_files(zh) == {}, "run `python tools/make_student.py`"
+
+
 def test_a_generated_student_notebook_runs_and_its_checks_say_not_attempted(tmp_path):
     student = nbformat.reads(make_student.dumps(make_student.student_notebook(teacher_notebook())), as_version=4)
     client = NotebookClient(student, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})

@@ -5,6 +5,9 @@ Usage::
     python tools/make_student.py            # stamp notebooks/NN_*.ipynb, then write notebooks/student/NN_*.ipynb
     python tools/make_student.py --check    # exit 1 if a teacher notebook's stamp or notebooks/student/ is stale
 
+Both editions: ``notebooks/`` → ``notebooks/student/`` and, when the Chinese edition exists,
+``notebooks/zh/`` → ``notebooks/zh/student/`` (``--teacher-dir`` picks one).
+
 Stamping (in place, idempotent: a notebook already stamped is not rewritten) gives every solution cell
 and the check cell after it nbgrader's cell metadata, from the exercise named in ``check("name", ...)``:
 the solution cell ``{"solution": true, "grade_id": "<name>_answer"}``, the check cell a locked test cell
@@ -51,6 +54,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 TEACHER_DIR = ROOT / "notebooks"
 STUDENT_DIR = TEACHER_DIR / "student"
+ZH_DIR = TEACHER_DIR / "zh"  # the Chinese edition (tools/translate.py), with its own student/
 PATTERN = "[0-9][0-9]_*.ipynb"
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION\s*$")
@@ -388,28 +392,40 @@ def stamp(teacher_dir: Path = TEACHER_DIR) -> list[str]:
     return changed
 
 
+def editions() -> list[Path]:
+    """The teacher folders: the English lessons, and the Chinese edition's (``notebooks/zh/``) when it exists."""
+    return [TEACHER_DIR] + ([ZH_DIR] if any(ZH_DIR.glob(PATTERN)) else [])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only check that notebooks/student/ is up to date")
-    parser.add_argument("--teacher-dir", type=Path, default=TEACHER_DIR)
+    parser.add_argument("--check", action="store_true", help="only check that the student notebooks are up to date")
+    parser.add_argument("--teacher-dir", type=Path, default=None, help="default: notebooks/ and notebooks/zh/")
     parser.add_argument("--student-dir", type=Path, default=None, help="default: <teacher-dir>/student")
     args = parser.parse_args(argv)
-    student_dir = args.student_dir or args.teacher_dir / "student"
-    try:
-        if args.check:
-            problems = [f"{path.name}: nbgrader metadata missing or stale" for path in stamp_files(args.teacher_dir)]
-            problems += out_of_date(args.teacher_dir, student_dir)
-            for problem in problems:
-                print(problem)
-            if problems:
-                print("Run `python tools/make_student.py` to stamp the lessons and regenerate the student notebooks.")
-            return 1 if problems else 0
-        for line in stamp(args.teacher_dir) + write(args.teacher_dir, student_dir):
-            print(line)
-    except SolutionMarkerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    teacher_dirs = [args.teacher_dir] if args.teacher_dir else editions()
+    status = 0
+    for teacher_dir in teacher_dirs:
+        student_dir = args.student_dir or teacher_dir / "student"
+        where = "" if teacher_dir == TEACHER_DIR else f"{teacher_dir.name}/"
+        try:
+            if args.check:
+                stale = stamp_files(teacher_dir)
+                problems = [f"{where}{path.name}: nbgrader metadata missing or stale" for path in stale]
+                problems += [f"{where}{line}" for line in out_of_date(teacher_dir, student_dir)]
+                for problem in problems:
+                    print(problem)
+                if problems:
+                    print("Run `python tools/make_student.py` to stamp the lessons and regenerate the student "
+                          "notebooks.")
+                    status = 1
+                continue
+            for line in stamp(teacher_dir) + write(teacher_dir, student_dir):
+                print(f"{where}{line}")
+        except SolutionMarkerError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    return status
 
 
 if __name__ == "__main__":
