@@ -5,9 +5,19 @@ Everything here is deterministic text, because nbval compares the lessons' print
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["format_bytes", "format_seconds", "text_table"]
+__all__ = ["columns", "format_bytes", "format_seconds", "text_table"]
+
+
+def columns(text: str) -> int:
+    """How many columns ``text`` takes in a monospaced font: a CJK character (wide, "W"/"F") takes two.
+
+    >>> columns("row"), columns("第 3 行")
+    (3, 7)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def format_seconds(seconds: float) -> str:
@@ -42,12 +52,19 @@ def format_bytes(n: float) -> str:
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Cells as right-aligned text columns, each as wide as its widest cell, two spaces apart.
 
+    Widths are display columns (:func:`columns`), so a Chinese header lines up with its numbers.
+
     Examples
     --------
     >>> print(text_table(["N", "params"], [["10", "176"], ["1,000", "16,016"]]))
         N  params
        10     176
     1,000  16,016
+    >>> print(text_table(["词", "次数"], [["a", "10"], ["bb", "1,000"]]))
+    词   次数
+     a     10
+    bb  1,000
     """
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    return "\n".join("  ".join(f"{cell:>{w}}" for cell, w in zip(row, widths, strict=True)) for row in [header, *rows])
+    widths = [max(columns(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    return "\n".join("  ".join(" " * (w - columns(cell)) + cell for cell, w in zip(row, widths, strict=True))
+                     for row in [header, *rows])
