@@ -29,6 +29,9 @@ cells ``check("lookup", lookup)`` are formative in self-study and graded under `
 ``list_exercises()`` gives every exercise name. The exercises themselves live in the lesson
 folders (``lookup_lib/lessons/lNN_slug/exercises.py``); this entry point finds them.
 
+What these functions print is in the lessons' language (``LOOKUP_LIB_LANGUAGE``, see
+:mod:`lookup_lib.lessons.kit.i18n`): the Chinese edition's feedback, hints and solutions are in Chinese.
+
 Examples
 --------
 >>> check("predict_shape", (2, 3, 4, 5))
@@ -54,6 +57,7 @@ from typing import Any
 
 from lookup_lib.lessons import lesson_folders
 from lookup_lib.lessons.kit.exercise import CheckResult
+from lookup_lib.lessons.kit.i18n import t, t_marked
 
 __all__ = [
     "GRADED_ENV",
@@ -117,8 +121,12 @@ def _find(name: Any) -> Any:
     exercise = known.get(name) if isinstance(name, str) else None
     if exercise is None:
         guess = closest_name(name, list(known)) if isinstance(name, str) else None
-        suggestion = f" Did you mean {guess!r}?" if guess else ""
-        print(f"{FAIL} There is no exercise called {name!r}.{suggestion} Exercises: {', '.join(known)}.")
+        names = ", ".join(known)
+        if guess:
+            print(FAIL, t("There is no exercise called {name}. Did you mean {guess}? Exercises: {names}.",
+                          name=repr(name), guess=repr(guess), names=names))
+        else:
+            print(FAIL, t("There is no exercise called {name}. Exercises: {names}.", name=repr(name), names=names))
     return exercise
 
 
@@ -151,7 +159,7 @@ def check(name: str, answer: Any, graded: bool | None = None) -> CheckResult:
         passed = _run_check(name, answer, graded)
     feedback = buffer.getvalue()
     if graded and not passed:
-        raise AssertionError(feedback.rstrip() or f"{name}: not passed")
+        raise AssertionError(feedback.rstrip() or t("{name}: not passed", name=name))
     print(feedback, end="")
     return CheckResult(passed, feedback)
 
@@ -170,7 +178,8 @@ def _run_check(name: str, answer: Any, graded: bool) -> bool:
     except Exception as exc:  # noqa: BLE001 - last line of defence: a checker bug must not look like a student's
         from lookup_lib.lessons.kit.feedback import FAIL
 
-        print(f"{FAIL} {name}: the checker itself failed ({type(exc).__name__}); please tell your teacher.")
+        print(FAIL, t("{name}: the checker itself failed ({error}); please tell your teacher.", name=name,
+                      error=type(exc).__name__))
         return False
 
 
@@ -183,7 +192,7 @@ def grade_property_test(test_fn: Any, bug: str) -> CheckResult:
     with contextlib.redirect_stdout(buffer):
         passed = bool(check_property_test(test_fn, bug=bug))
     if not passed:
-        raise AssertionError(buffer.getvalue().rstrip() or "the test does not catch the bug")
+        raise AssertionError(buffer.getvalue().rstrip() or t("the test does not catch the bug"))
     return CheckResult(True, buffer.getvalue())
 
 
@@ -191,15 +200,16 @@ def hint(name: str) -> None:
     """Print a hint for exercise ``name``."""
     exercise = _find(name)
     if exercise is not None:
-        print(f"Hint ({name}): {exercise.hint}")
+        print(t("Hint ({name}): {hint}", name=name, hint=t_marked(exercise.hint)))
 
 
 def solution(name: str) -> None:
     """Print a model solution of exercise ``name`` (for a function: its source code); not in graded mode."""
     if graded_mode():
-        print(f"Solutions are not available in graded mode ({GRADED_ENV} is set): try hint({name!r}).")
+        print(t("Solutions are not available in graded mode ({variable} is set): try hint({quoted}).",
+                variable=GRADED_ENV, quoted=repr(name)))
         return
     exercise = _find(name)
     if exercise is not None:
-        print(f"Solution ({name}):")
+        print(t("Solution ({name}):", name=name))
         print(exercise.solution_text())

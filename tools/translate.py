@@ -13,8 +13,9 @@ holds what is said differently in Chinese, by cell id:
 - a markdown cell: its whole Chinese text (``zh``), beside the English it translates (``en``) and that
   text's hash (``sha``, the first 12 hex digits of its SHA-256). When the English cell changes, its hash no
   longer matches and ``--check`` reports the translation stale, showing what changed, until it is
-  translated again and ``sha``/``en`` are updated (``--scaffold`` rewrites them for a stale entry, keeping
-  its ``zh``, so the diff in version control shows the English change next to the Chinese to revise).
+  translated again and ``sha``/``en`` are updated. ``--scaffold`` rewrites them for a stale entry, keeping
+  its ``zh`` and adding ``revise = true``, which ``--check`` reports until the translator, having revised the
+  Chinese, deletes it; the diff in version control shows the English change next to the Chinese to revise.
 - a code cell: replacements of single tokens, a comment (``# ...``) or a string literal (``"..."``,
   ``f"..."``), each ``en`` the token exactly as the English cell has it and ``zh`` the token to put in its
   place. The code itself is never written twice: the Chinese cell is the English one with those tokens
@@ -201,6 +202,8 @@ def build(english_path: Path, common: Translation | None = None) -> Built:
                 old = entry.get("en", "")
                 diff = "".join(difflib.unified_diff(lines(old), lines(text), "translated English", "English now", n=0))
                 problems.append(f"{where}: translation stale (sha {entry.get('sha')} != {sha(text)}):\n{diff}")
+            if entry.get("revise"):
+                problems.append(f"{where}: the English changed; revise the Chinese, then delete `revise = true`")
             zh = entry["zh"]
             if [m for m in lines(text) if MARKER_LINE.match(m)] != [m for m in lines(zh) if MARKER_LINE.match(m)]:
                 problems.append(f"{where}: nbgrader's marker lines must be kept verbatim in the translation")
@@ -311,8 +314,8 @@ def render(tr: Translation, english_path: Path, header: str) -> str:
             continue
         out.append(f"\n[[cell]]\nid = {toml_string(entry['id'])}\n")
         if cell["cell_type"] == "markdown":
-            out.append(f"sha = {toml_string(entry['sha'])}\nen = {toml_string(entry['en'])}\n"
-                       f"zh = {toml_string(entry.get('zh', ''))}\n")
+            out.append(f"sha = {toml_string(entry['sha'])}\n" + ("revise = true\n" if entry.get("revise") else "")
+                       + f"en = {toml_string(entry['en'])}\nzh = {toml_string(entry.get('zh', ''))}\n")
         else:
             for r in entry.get("replace", []):
                 out.append(f"[[cell.replace]]\nen = {toml_string(r['en'])}\nzh = {toml_string(r['zh'])}\n")
@@ -339,7 +342,7 @@ def scaffold(english_path: Path) -> Path:
             if entry is None:
                 tr.cells[cell_id] = {"id": cell_id, "sha": sha(text), "en": text, "zh": ""}
             elif entry.get("sha") != sha(text):
-                entry.update(sha=sha(text), en=text)  # its zh stays, to be revised
+                entry.update(sha=sha(text), en=text, revise=True)  # its zh stays, flagged until revised
         elif cell["cell_type"] == "code":
             known = {**common.replace, **cell_replacements(common.cells.get(cell_id)), **tr.replace,
                      **cell_replacements(entry)}

@@ -15,7 +15,7 @@ from matplotlib.patches import ConnectionPatch, Rectangle
 
 from lookup_lib import Embedding, embedding
 from lookup_lib.lessons.kit.indices import parse_indices
-from lookup_lib.lessons.kit.style import HIGHLIGHT, OUTPUT, to_png
+from lookup_lib.lessons.kit.style import HIGHLIGHT, OUTPUT, png_size, to_png
 from lookup_lib.lessons.l01_lookup_table.figures import (
     CELL,
     MAX_SHOWN,
@@ -346,3 +346,65 @@ def test_learned_embedding_figure_refuses_mismatched_inputs():
         draw_learned_embedding(TOY_BEFORE, TOY_AFTER, TOY_GROUPS, TOY_NAMES[:3])
     with pytest.raises(ValueError, match="groups must be"):
         draw_learned_embedding(TOY_BEFORE, TOY_AFTER, [0, 0, 9, 9], TOY_NAMES)
+
+
+# --- the Chinese edition (LOOKUP_LIB_LANGUAGE=zh) -------------------------------------------------------------
+
+HANGING = "，。、：；？！）」”"  # Chinese punctuation that never begins a line
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+
+
+def test_in_chinese_the_lookup_figure_labels_its_rows_in_chinese_and_keeps_the_code_names(chinese):
+    fig = draw_lookup(SEED_INDICES, WEIGHT)
+    labels = [t.get_text() for t in panel(fig, "table").texts if t.get_position()[0] < 0]
+    assert labels == [f"第 {r} 行" for r in range(5)]
+    assert panel(fig, "table").get_title() == "weight (5, 3)"  # the tensors' names are code: kept
+    assert png_size(to_png(fig))[0] <= 860
+
+
+def test_in_chinese_row_labels_get_the_room_of_their_wide_characters(chinese):
+    from lookup_lib.lessons.l01_lookup_table.figures import _label_room
+
+    assert _label_room(["第 10 行"]) > _label_room(["row 10"]) == _label_room(["row 1"])  # English as before
+    fig = draw_lookup(np.arange(12), np.zeros((12, 2)))
+    ax = panel(fig, "table")
+    assert -ax.get_xlim()[0] >= _label_room(["第 11 行"])
+
+
+def test_in_chinese_the_learned_embedding_titles_say_the_same_distances(chinese):
+    fig = draw_learned_embedding(TOY_BEFORE, TOY_AFTER, TOY_GROUPS, TOY_NAMES)
+    within, between = group_distances(TOY_AFTER, TOY_GROUPS)
+    assert panel(fig, "after").get_title() == f"训练后\n平均距离：同组 {within:.2f}，不同组 {between:.2f}"
+    assert panel(fig, "before").get_title().startswith("训练前\n")
+    assert [c.get_label() for c in panel(fig, "after").collections] == ["第 0 组", "第 1 组"]
+
+
+def test_in_chinese_the_widget_explains_bad_text_in_chinese_in_lines_that_fit(chinese):
+    from lookup_lib.lessons.l01_lookup_table.figures import _width
+
+    w = LookupExplorer(WEIGHT, indices="0, cat")
+    assert w.controls["indices"].description == "索引"
+    assert w.caption.value.startswith("<b>无法查找：</b>无法把 'cat' 读作索引")
+    (text,) = panel(w.draw("0, cat"), "message").texts
+    lines = text.get_text().split("\n")
+    assert len(lines) > 1 and all(_width(line.rstrip(HANGING)) <= 40 for line in lines)
+    assert "".join(lines).replace(" ", "") == w.message.replace(" ", "")  # nothing lost, only broken into lines
+
+
+def test_wrap_keeps_english_as_textwrap_fills_it_and_breaks_chinese_by_width():
+    import textwrap
+
+    from lookup_lib.lessons.l01_lookup_table.figures import _width, _wrap
+
+    english = "index 5 at position (1, 0) is out of range for a table of 5 rows; valid indices are 0 to 4"
+    assert _wrap(english, 40) == textwrap.fill(english, 40, break_on_hyphens=False)
+    chinese = "每一行的索引个数必须相同（张量是矩形的）；这里是 4, 3, 2"
+    lines = _wrap(chinese, 20).split("\n")
+    # a closing punctuation mark may hang past the width: it never begins a line
+    assert all(_width(line.rstrip(HANGING)) <= 20 for line in lines), lines
+    assert "".join(lines).replace(" ", "") == chinese.replace(" ", "")
+    assert len(lines) > 1 and not any(line.startswith(tuple(HANGING)) for line in lines)

@@ -434,3 +434,32 @@ def test_the_in_place_picture_keeps_the_shape_of_its_indices():
     picture = OneHotMatmulPicture([3, 0], WEIGHT)
     with pytest.raises(ValueError, match=r"shape \(2,\)"):
         picture.update([3, 0, 1])
+
+
+# ---- the Chinese edition (LOOKUP_LIB_LANGUAGE=zh): the same pictures, with their texts in Chinese ----
+
+def test_in_chinese_the_figures_speak_chinese_and_keep_their_labels_and_numbers(monkeypatch):
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    fig = draw_onehot_matmul([3, 0, 5], WEIGHT)
+    assert [panel(fig, name).get_title() for name in ("one_hot", "weight", "output")] == [
+        "one_hot (3, 6)", "weight (6, 3)", "输出 (3, 3)"]
+    assert "第 3 行" in {t.get_text() for t in panel(fig, "weight").texts}
+    cost = plot_lookup_cost(fake_records())
+    assert sorted(ax.get_label() for ax in cost.axes) == ["memory", "time"]  # what code finds them by
+    time_panel = panel(cost, "time")
+    assert [line.get_label() for line in time_panel.get_lines()] == ["查找", "独热编码 × 矩阵"]
+    assert time_panel.get_title() == "时间（V = 10,000 处的比值）"  # the largest V of fake_records()
+    (ratio,) = [t for t in time_panel.texts if t.get_gid() == "ratio"]
+    assert ratio.get_text().endswith("更慢")
+
+
+@pytest.mark.parametrize("view", ["one-hot × matrix", "lookup"])
+def test_in_chinese_the_widget_shows_chinese_buttons_with_the_english_values(monkeypatch, view):
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    w = OneHotViews([3, 0, 5], WEIGHT, view=view)
+    toggle = w.controls["view"]
+    assert toggle.value == view and list(toggle._options_labels) == ["查找", "独热编码 × 矩阵"]
+    assert toggle.description == "视图"
+    width, _ = png_size(w.png)
+    assert width <= MAX_PNG_WIDTH
+    assert w.describe() == f"view={view!r}, indices=[3, 0, 5]"

@@ -275,3 +275,37 @@ def test_draw_padded_batch_gives_every_cell_one_size_at_every_max_len():
             box = ax.get_position()
             cell = (box.width * fig.get_figwidth() / (x1 - x0), box.height * fig.get_figheight() / (y0 - y1))
             assert cell == pytest.approx((0.5, 0.38)), (max_len, ax.get_label())
+
+
+# ---- the Chinese edition (LOOKUP_LIB_LANGUAGE=zh) ----
+
+@pytest.mark.parametrize("max_len", [0, 2, 4, 6])
+def test_in_chinese_every_title_is_chinese_and_inside_the_figure(monkeypatch, max_len):
+    """A CJK character is about twice as wide as a Latin one: the hand-made layout keeps room for it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    fig = draw_padded_batch(SEQS, VOCAB, table(), max_len)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    width = fig.get_figwidth() * fig.dpi
+    titles = {name: ax.title for name, ax in axes_by_label(fig).items()}
+    assert titles["mask"].get_text() == "掩码：1 = 真实词元"
+    assert titles["ids"].get_text() == f"填充后的 ids (3, {max_len})（灰色 = <pad>）"
+    rows_left = axes_by_label(fig)["rows"].get_window_extent(renderer).x0  # where the rows' labels may start
+    for name, title in titles.items():
+        box = title.get_window_extent(renderer)
+        assert 0 <= box.x0 and box.x1 <= width, (name, title.get_text())
+        assert name == "rows" or box.x1 <= rows_left, (name, title.get_text())  # the left column stays left
+
+
+def test_in_chinese_the_row_trace_and_the_widget_speak_chinese(monkeypatch):
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    history = sgd_trace(table(), np.array(SEQS[1]), 2, padding_idx=0)
+    fig = plot_row_trace(history, [0, SEQS[1][0]], ["pad", "dogs"])
+    axes = axes_by_label(fig)
+    assert sorted(axes) == ["row 0", f"row {SEQS[1][0]}"]  # the labels code finds the panels by stay English
+    assert axes["row 0"].get_title() == "pad\n最大变化：0"
+    assert axes["row 0"].get_xlabel() == "优化器步数"
+    w = PaddingExplorer(SEQS, VOCAB, table())
+    assert w.caption.value == "短于最长的句子时截断，长于它时填充；灰色 = 填充。"
+    assert png_size(w.png)[0] <= MAX_PNG_WIDTH

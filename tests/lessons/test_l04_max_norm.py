@@ -214,9 +214,13 @@ def test_a_bad_index_after_valid_ones_leaves_torch_rows_rescaled_and_ours_untouc
     np.testing.assert_array_equal(ours, TABLE)
 
 
-def test_explorer_keeps_its_axes_and_layout_and_looks_like_a_fresh_figure():
-    """One scale for every slider position, the first layout kept: the pixels of a figure laid out afresh."""
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_explorer_keeps_its_axes_and_layout_and_looks_like_a_fresh_figure(language, monkeypatch):
+    """One scale for every slider position, the first layout kept: the pixels of a figure laid out afresh
+    (in Chinese too, whose title and legend are measured in a CJK font)."""
     import math
+
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", language)
 
     from lookup_lib.lessons.kit.style import to_png
     from lookup_lib.lessons.l04_max_norm.figures import plot_renorm_step
@@ -233,3 +237,22 @@ def test_explorer_keeps_its_axes_and_layout_and_looks_like_a_fresh_figure():
         assert fig.axes[0].get_xlim() == first_limits and w._layout is layout
         assert np.array_equal(png_pixels(w.png), png_pixels(to_png(plot_renorm_step(w.step, limit=w.limit))))
     assert w.limit >= float(np.linalg.norm(TABLE, axis=1).max())  # every row, and any ball that rescales one
+
+
+def test_the_figures_and_the_explorer_speak_chinese_and_english_stays_as_it_was(monkeypatch):
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "en")
+    english = plot_norm_ball(TABLE, INDICES, 2.0).axes[0]
+    assert english.get_title() == "norm_type=2: ‖v‖₂ ≤ 2\nrescaled rows: 0, 3"
+    assert english.get_xlabel() == "coordinate 0 of the row"
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    fig = plot_norm_ball(TABLE, [1], 2.0)
+    ax = fig.axes[0]
+    assert ax.get_title() == "norm_type=2：‖v‖₂ ≤ 2\n被重新缩放的行：无"  # the test's name of the panel is kept
+    assert ax.get_xlabel() == "行的坐标 0"
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-1] == "未被查找"
+    table = plot_renorm_table(TABLE, INDICES, 2.0)
+    assert "第 0 行" in {t.get_text() for t in table.axes[0].texts}
+    w = NormBallExplorer(TABLE, INDICES)
+    assert w.controls["indices"].description == "被查找"
+    assert w.controls["indices"].options[0] == ("第 0 行", 0)
+    assert "重新缩放" in w.caption.value

@@ -295,3 +295,33 @@ def test_explorer_computes_each_gradient_once_per_draw(monkeypatch, scale, backw
     monkeypatch.setattr(gradients, "embedding_backward", lambda *a, **k: calls.append(k) or real(*a, **k))
     GradientExplorer(BATCH, len(VOCAB), labels=VOCAB, scale_grad_by_freq=scale)
     assert len(calls) == backward_calls
+
+
+# -- the Chinese edition (LOOKUP_LIB_LANGUAGE=zh) --------------------------------------------------------
+def test_the_figures_widget_and_sparse_steps_speak_chinese_and_english_stays_as_it_was(monkeypatch):
+    weight, g = torch.zeros(4, 2), torch.ones(5, 2)
+    grad = scatter_add_by_hand(INDICES, GRAD_OUT, 4)
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "en")
+    fig = plot_scatter_add(INDICES, GRAD_OUT, grad)
+    assert fig.axes[1].get_title() == "dL/dW: a scatter-add" and "row 2  (not used)" in {
+        t.get_text() for t in fig.axes[1].texts}
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    fig = plot_scatter_add(INDICES, GRAD_OUT, grad, scale_grad_by_freq=True, padding_idx=0)
+    assert fig.axes[0].get_title() == "dL/dout：每个位置 s 一行"
+    assert fig.axes[1].get_title() == "dL/dW：分散累加，÷ 次数"
+    texts = {t.get_text() for t in fig.axes[1].texts}
+    assert {"第 0 行  填充：0", "第 2 行  （未使用）", "第 1 行  ← s=0+2+4  ÷3"} <= texts
+    rows = row_gradients(parse_indices(BATCH, VOCAB), np.ones((8, 4)), len(VOCAB), padding_idx=0)
+    ax = plot_grad_norms(rows, labels=VOCAB).axes[0]
+    assert ax.get_xticklabels()[0].get_text() == "<pad>\n×2 （填充）"
+    assert ax.get_xlabel() == "第 k 行，×次数：k 在这些索引中出现的次数"
+    legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    assert legend == ["scale_grad_by_freq=False：对各位置求和", "scale_grad_by_freq=True：和 ÷ 次数"]
+    assert try_sparse_step("SGD", {}, weight, INDICES, g) == "能走一步：行 [0, 1, 3] 改变；状态：无"
+    assert try_sparse_step("SparseAdam", {}, weight, INDICES, g).endswith("状态：稠密 (4, 2)")
+    assert try_sparse_step("Adam", {}, weight, INDICES, g).startswith("报错 RuntimeError: Adam does not support")
+    assert try_sparse_step("NoSuchOptimizer", {}, weight, INDICES, g) == "此版本 torch 中没有"
+    w = GradientExplorer(BATCH, len(VOCAB), labels=VOCAB)
+    assert w.controls["indices"].description == "索引"
+    assert w.controls["scale_grad_by_freq"].description == "scale_grad_by_freq"  # a code name stays
+    assert "按 Enter" in w.caption.value

@@ -418,3 +418,31 @@ def test_bags_picture_recolours_the_stream_and_the_table_in_place():
     # include_last_offset: bag 0 is INDICES[0:2]; the rest is in no bag (white cells, rows not lit)
     fewer = cut_bags(INDICES, table(), [0, 2], "sum", include_last_offset=True)
     assert to_png(picture.update(fewer)) == to_png(plot_bags(fewer, words=WORDS))
+
+
+# -- the Chinese edition (LOOKUP_LIB_LANGUAGE=zh) --------------------------------------------------------
+def test_the_figures_and_the_explorer_speak_chinese_and_english_stays_as_it_was(monkeypatch):
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "en")
+    english = axes_by_label(draw_bags(INDICES, table(), [0, 3, 3], "mean", words=WORDS))
+    assert english["bags"].get_title() == "mean of each bag (3, 3)"
+    assert {"bag 0", "bag 1: empty", "bags", "indices", "position"} <= {t.get_text() for t in english["stream"].texts}
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    fig = draw_bags(INDICES, table(), [0, 3, 3, 3], "mean", words=WORDS)
+    zh = axes_by_label(fig)
+    assert zh["bags"].get_title() == "每个袋的 mean (4, 3)"
+    assert zh["table"].get_title() == "weight (6, 3)"  # the argument's name stays
+    assert {"袋 0", "袋 1, 2：空", "袋", "索引", "位置"} <= {t.get_text() for t in zh["stream"].texts}
+    assert "← 空袋 → 全零" in {t.get_text() for t in zh["bags"].texts}
+    assert png_size(to_png(fig))[0] <= MAX_PNG_WIDTH
+    weighted = axes_by_label(draw_bags(INDICES, table(), [0, 2], "sum", per_sample_weights=np.ones(8, np.float32),
+                                       include_last_offset=True))
+    assert {"权重", "不属于任何袋"} <= {t.get_text() for t in weighted["stream"].texts}
+    ax = plot_confusion([[3, 1], [0, 4]], ["food", "sport"]).axes[0]
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("准确率 7/8 = 87.5%", "预测的主题", "真实的主题")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["food", "sport"]  # topic names are data
+    top = plot_top_words(np.eye(3, 2), ["a", "b", "c"], ["food", "sport"], k=2)
+    assert top._supxlabel.get_text() == "只含一个词的袋对该主题的得分"
+    w = BagExplorer(INDICES, table(), offsets="0, 3", mode="sum", words=WORDS)
+    assert w.caption.value == "8 个索引，2 个袋 → 输出 (2, 3)"
+    w.controls["offsets"].value = "0; 3"
+    assert w.caption.value.startswith("<b>这些 offsets 构不成袋：</b>offsets 是一列起始位置")

@@ -832,3 +832,68 @@ def test_the_one_hot_score_the_prose_reads_off_the_table():
     scores = (model.linear.weight.T + model.linear.bias).detach().numpy()
     assert f"{scores[1, 3]:+.1f}" == "+3.5"  # row 1 is "card"
     np.testing.assert_array_equal(scores > 0, few.truth)
+
+
+# -- the Chinese edition (LOOKUP_LIB_LANGUAGE=zh): the same numbers, in Chinese, and still laid out -----------------
+def display_columns(text):
+    """The columns a line takes in a monospaced font (a Chinese character takes two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_in_chinese_the_tables_speak_chinese_and_keep_their_numbers(monkeypatch):
+    task = make_grouped_task(num_items=60, num_examples=400)
+    model = OneHotModel(60, 16)
+    train(model, task, epochs=2)
+    results = {"one-hot": evaluate(model, task)}
+    english = accuracy_table(results), cost_table([10, 1_000], dim=2, num_outputs=16, batch=500)
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    chinese = accuracy_table(results), cost_table([10, 1_000], dim=2, num_outputs=16, batch=500)
+    for en, zh in zip(english, chinese, strict=True):
+        assert re.findall(r"\d[\d,.]*%?", en) == re.findall(r"\d[\d,.]*%?", zh)
+    assert chinese[0].splitlines()[0].split()[:3] == ["出现次数", "商品数", "留出对"]
+    assert chinese[0].splitlines()[1].split()[0] == "从未" and "个训练对上" in chinese[0]
+    assert chinese[1].splitlines()[0].split()[:2] == ["N", "(类别数)"]
+
+
+def test_in_chinese_describe_product_aligns_its_rows_by_display_width(monkeypatch):
+    task = ChoiceTask(truth=np.array([[True, True, False, False]]), group=np.array([0]),
+                      items=np.array([0, 0]), contexts=np.array([3, 0]),
+                      labels=np.array([1.0, 1.0], dtype=np.float32), label_noise=0.1)
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    lines = describe_product(task, 0, {"模型": np.array([[True, False, False, True]])}, group_name="部门").splitlines()
+    assert lines[0] == "商品 0 (部门 0)，2 个样本：类型 3 → 1（已翻转），类型 0 → 1"
+    assert lines[1].endswith("顾客类型  0123") and lines[2].endswith("规则  11..")
+    assert lines[4].endswith("1..1  留出的 1/2 个正确")
+    # every row's pattern starts in the same display column: the labels are padded by width, not by len()
+    starts = {display_columns(re.match(r"^ *\S+  ", line).group(0)) for line in lines[1:]}
+    assert starts == {display_columns("训练中见过  ")}
+
+
+def test_in_chinese_the_explorer_moves_n_over_its_first_layout_and_the_readouts_fit(monkeypatch):
+    """Blitting keeps the first layout: a Chinese readout must stay inside its axes, below the legend, and the
+    moved picture must be the one a fresh Chinese figure gives (every glyph in the font: no warning)."""
+    import warnings
+
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # "Glyph ... missing from font"
+        w = ChoiceExplorer(num_items=1_000, dim=2)
+        first = w.draw(**w.values())
+        assert first.axes[0].get_xlabel() == "N，类别数" and w.controls["num_items"].description == "N (类别数)"
+        for n in (10, 10_000_000):
+            w.controls["num_items"].value = n
+            assert w.draw(**w.values()) is first
+            moved, fresh = png_pixels(w.png), png_pixels(to_png(plot_model_costs(n, 2, 16, 500)))
+            assert moved.shape == fresh.shape and (np.abs(moved - fresh).sum(-1) > 0).sum() <= 10, n
+        renderer = first.canvas.get_renderer()
+        for ax in first.axes:
+            readout = next(t for t in ax.texts if t.get_gid() == "readout")
+            assert readout.get_text().startswith("N = 10,000,000 时")
+            box = readout.get_bbox_patch().get_window_extent(renderer)
+            legend = ax.get_legend().get_window_extent(renderer)
+            assert ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1 and ax.bbox.y0 <= box.y0 and box.y1 <= ax.bbox.y1
+            assert box.y1 <= legend.y0 + 1  # below the legend, not over it
+    w.typed.value = "5"
+    assert "滑块上没有 N = 5" in w.caption.value and "10,000,000" in w.caption.value

@@ -821,3 +821,42 @@ def test_the_held_out_figures_are_consistent_with_the_training_figures():
     rule = float(re.search(r"true-chances rule on the same days: (\d+\.\d)%", outputs).group(1))
     error = float(re.search(r"one standard error: (\d+\.\d)%", outputs).group(1))
     assert abs(model - rule) <= error
+
+
+# -- the Chinese edition ---------------------------------------------------------------------------------
+def test_figures_and_widget_speak_chinese_and_keep_the_words_english(monkeypatch):
+    """In zh the titles, labels, legends and controls are Chinese; the words of the corpus stay English."""
+    from lookup_lib.lessons.kit import i18n
+
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "zh")
+    ax = plot_context_window(["the", "cat", "sat"], center=1, window=1).axes[0]
+    assert ax.get_title() == "window = 1：距离 'cat' 至多 1 个位置的词是它的上下文"
+    assert "词对 (中心词, 上下文词)：(cat, the)  (cat, sat)" in [t.get_text() for t in ax.texts]
+    fig = plot_word_neighbourhood("cat", ["dog", "red"], [0.99, 0.1], None, WORDS, GROUPS)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["与 'cat' 同组 (animal)", "其他组"] and fig.axes[0].get_xlabel() == "余弦相似度"
+    assert "'cat' 及其 2 个最近邻" in "".join(t.get_text() for t in fig.texts)
+    ax = plot_projection(pca(VECTORS)[0], WORDS, GROUPS, explained=[0.5, 0.25]).axes[0]
+    assert (ax.get_title(), ax.get_xlabel()) == ("词向量，投影到 2 维", "PC 1（保留 50% 的方差）")
+    assert set(WORDS) <= {t.get_text() for t in ax.texts}
+    week = np.random.default_rng(0).normal(size=(7, 2))
+    rings = plot_rings({"weekdays, trained": week, "my own title": week}, {"weekdays, trained": WEEKDAYS,
+                                                                            "my own title": WEEKDAYS})
+    assert [a.get_title() for a in rings.axes] == ["星期，训练后", "my own title"]
+    assert by_gid(rings.axes[0], "ring:")["ring:weekdays, trained"] is not None  # the id stays the key
+    assert ACTIVITIES[0].describe() == "ski：在 jan–feb 最多（强度 2.0），一周中在 sat–sun 最多（强度 1.0）"
+    w = NeighbourExplorer(VECTORS, WORDS, GROUPS, word="cat", k=2)
+    assert (w.controls["word"].description, w.controls["k"].description) == ("词", "近邻数")
+    assert "余弦相似度" in w.caption.value
+
+
+def test_english_texts_are_unchanged_by_the_translation(monkeypatch):
+    from lookup_lib.lessons.kit import i18n
+
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "en")
+    ax = plot_projection(pca(VECTORS)[0], WORDS, GROUPS, explained=[0.5, 0.25]).axes[0]
+    assert (ax.get_title(), ax.get_xlabel()) == ("word vectors, projected to 2-D", "PC 1 (50% of the variance)")
+    ring = plot_word_neighbourhood("cat", ["dog"], [0.99], None, WORDS, GROUPS).texts
+    assert "'cat' and its 1 neighbour, by rank\n(most similar on top, then clockwise)" in [t.get_text() for t in ring]
+    assert plot_rings({"weekdays, trained": np.eye(7, 2)}, {"weekdays, trained": WEEKDAYS}).axes[0].get_title() == (
+        "weekdays, trained")

@@ -459,3 +459,39 @@ def test_a_test_function_is_checked_once_per_bug_and_replayed_after(capsys):
     again = testing.check_property_test(test_counts_its_runs, bug="overwrite")
     assert first is again is True and len(calls) == runs == 2  # once on the real library, once broken
     assert capsys.readouterr().out == printed
+
+
+def test_the_checks_feedback_speaks_chinese_in_the_chinese_edition(monkeypatch, capsys):
+    """In zh every sentence of the checker is Chinese (the bug's description and hint too); the test's name, the
+    error and hypothesis's failing case stay as Python prints them. New functions: a checked one is replayed."""
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+
+    @FAST
+    @given(indices=st.lists(st.integers(0, 3), max_size=6))
+    def _shape_only_zh(indices):
+        assert lookup_lib.embedding_backward(np.ones((len(indices), 1)), indices, 4).shape == (4, 1)
+
+    @FAST
+    @given(indices=st.lists(st.integers(0, 3), max_size=6))
+    def _sums_repeats_zh(indices):
+        grad = np.ones((len(indices), 1))
+        expected = np.bincount(np.array(indices, dtype=np.int64), minlength=4)
+        assert lookup_lib.embedding_backward(grad, indices, 4)[:, 0].tolist() == expected.tolist()
+
+    assert check_property_test(_shape_only_zh, bug="overwrite") is False
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "✗ _shape_only_zh 在真正的 lookup_lib 上通过，但在埋了 bug 的版本上也通过：它漏掉了这个 bug。",
+        "  这个 bug：反向传播对重复的行做覆盖而不是累加（out[rows] = values）。",
+        "  提示：使用会重复的索引，把梯度的第 k 行与所有索引为 k 的位置上的输出梯度之和作比较"
+        "（或者与 torch 的梯度比较）。",
+    ]
+    assert check_property_test(_sums_repeats_zh, bug="overwrite") is True
+    out = capsys.readouterr().out
+    assert out.startswith("✓ _sums_repeats_zh 在真正的 lookup_lib 上通过，并且抓住了 bug：反向传播对重复的行")
+    assert "Failing test case: _sums_repeats_zh(" in out and "indices=[0, 0]" in out
+    run_test(_sums_repeats_zh)
+    assert capsys.readouterr().out == "✓ _sums_repeats_zh 通过\n"
+    assert '"""（此处省略文档字符串）"""' in source_of(core.one_hot, docstring=False)
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "en")
+    assert '"""(docstring left out)"""' in source_of(core.one_hot, docstring=False)

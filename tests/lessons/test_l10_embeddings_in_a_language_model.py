@@ -350,3 +350,41 @@ def test_question_answers_agree_with_torch():
     gpt2 = torch.nn.ModuleList([torch.nn.Embedding(50_257, 768, _freeze=True, device="meta"),
                                 torch.nn.Embedding(1_024, 768, device="meta")])
     assert check("gpt2_embedding_params", count_parameters(gpt2))
+
+
+# -- the Chinese edition ------------------------------------------------------------------------------------
+def test_the_gpt2_question_names_the_numbers_the_answer_uses():
+    """Its title is written out (a marked text is a literal): it must state the constants the answer is built from."""
+    from lookup_lib.lessons.l10_embeddings_in_a_language_model.exercises import (
+        GPT2_CONTEXT,
+        GPT2_DIM,
+        GPT2_VOCAB,
+    )
+
+    title = exercises()["gpt2_embedding_params"].title
+    assert f"V = {GPT2_VOCAB:,}," in title and f"length {GPT2_CONTEXT:,} " in title and f"d = {GPT2_DIM}," in title
+
+
+def test_figures_and_widget_speak_the_lessons_language(vocab, monkeypatch):
+    def shown():
+        losses = plot_losses({"a": [3.0, 2.0, 1.0]}, {"a": 1.5}, window=2)
+        points = np.arange(2 * len(vocab), dtype=float).reshape(-1, 2)
+        char_map = plot_char_map(points, vocab.words)
+        tables = plot_token_plus_position(np.zeros((2, 2)), np.zeros((2, 2)), ["a", "b"])
+        widget = TokenPositionExplorer("god", np.zeros((len(vocab), 2)), np.zeros((4, 2)), vocab)
+        return ([t.get_text() for t in losses.axes[0].get_legend().get_texts()] + [losses.axes[0].get_ylabel()]
+                + [t.get_text() for t in char_map.axes[0].get_legend().get_texts()] + [char_map.axes[0].get_xlabel()]
+                + [ax.get_title() for ax in tables.axes] + [widget.controls["text"].description, widget.caption.value])
+
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "en")
+    english = shown()
+    assert english[:3] == ["a: training", "a: held out 1.500", "cross-entropy (nats per character)"]
+    assert "vowel" in english and "dimension 0" in english and "= x, the model's input" in english
+    assert "The context length is 4: type more characters" in english[-1]
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    chinese = shown()
+    assert chinese[:3] == ["a：训练", "a：留出 1.500", "交叉熵（每个字符的奈特数）"]
+    assert "元音" in chinese and "维度 0" in chinese and "= x，模型的输入" in chinese and "上下文" in chinese
+    assert "上下文长度是 4" in chinese[-1]
+    assert [ax.get_label() for ax in plot_token_plus_position(np.zeros((2, 2)), np.zeros((2, 2)), "ab").axes] == [
+        "tok_emb(ids)", "+ pos_emb(arange(T))", "= x, the model's input"]  # the axes' ids stay English

@@ -266,3 +266,57 @@ def test_wrong_row_owner_answers_fail_naming_the_mistake(answer, phrase, capsys)
 @pytest.mark.parametrize(("value", "ok"), [(76.8, True), (76.80, True), (25.6, False), (51.2, False), (102.4, False)])
 def test_adam_table_gb_question(value, ok, capsys):
     assert bool(check("adam_table_gb", value)) is ok
+
+
+# --- the Chinese edition -------------------------------------------------------------------------------
+
+
+def test_the_routing_figure_and_the_widget_speak_chinese_with_the_layout_they_keep(monkeypatch):
+    """In zh the titles, labels and controls are Chinese, and a kept layout still gives a fresh figure's pixels."""
+    from lookup_lib.lessons.kit import i18n
+
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "zh")
+    kept = RoutingFigure(row_wise(40, 4), 12, 16, 3000)  # laid out once, for the block plan's title
+    fig = kept.update(row_wise(40, 4, cyclic=True), example_batches("uniform", 4))
+    fresh = draw_routing(row_wise(40, 4, cyclic=True), example_batches("uniform", 4), 16, ymax=3000)
+    assert to_png(fig) == to_png(fresh)
+    top, bottom = fresh.axes
+    assert top.get_title() == "40 行分到 4 个分片，按行分片（第 k 行在 rank k % W 上）：颜色 = 持有该行的分片"
+    assert "rank 0 的批" in [t.get_text() for t in top.texts]
+    assert bottom.get_ylabel() == "每步发送的字节数" and bottom.get_xticklabels()[0].get_text() == "rank 0"
+    assert draw_routing(row_wise(40, 1), example_batches("zipf", 1), 16).axes[0].get_title().startswith(
+        "40 行放在 1 个分片上，按行分片（分块）")
+    w = ShardExplorer()
+    assert [c.description for c in w.controls.values()] == ["分片数", "布局", "批"]
+    assert w.controls["layout"].options == (("分块", "block"), ("循环", "cyclic"))
+    w.controls["layout"].value = "cyclic"  # the values the code tests stay English
+    assert w._repr_mimebundle_()["text/plain"] == "ShardExplorer(shards=2, layout='cyclic', batch='zipf')"
+
+
+def test_the_english_widget_offers_its_values_as_before(monkeypatch):
+    from lookup_lib.lessons.kit import i18n
+
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "en")
+    w = ShardExplorer()
+    assert [c.description for c in w.controls.values()] == ["shards", "layout", "batch"]
+    assert [label for label, _ in w.controls["batch"].options] == ["zipf", "uniform"]
+    assert draw_routing(row_wise(40, 2), example_batches("zipf", 2), 16).axes[0].get_title() == (
+        "40 rows on 2 shards, row-wise (blocks): colour = the shard that owns the row")
+
+
+def test_ranks_started_in_chinese_report_in_chinese(monkeypatch):
+    """The ranks inherit LOOKUP_LIB_LANGUAGE; the lesson's own failure message is Chinese, a rank's error is the
+    message lookup_lib gives in this language."""
+    from lookup_lib.lessons.kit import i18n
+
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "zh")
+    with pytest.raises(ShardFailure, match=r"^rank 1 在 'die' 执行中途退出（退出码 3）；其他 rank 已被停止$"):
+        launch("die", world_size=2, timeout=30)
+    with pytest.raises(IndexError) as sharded:
+        launch("bad_index", world_size=2, timeout=30)
+    bad = make_problem(60, 4, 2).batches[0, 0].clone().numpy()
+    bad[1, 2] = 60
+    with pytest.raises(IndexError) as reference:
+        L.embedding(bad, np.zeros((60, 4)))
+    assert str(sharded.value) == str(reference.value)
+    assert not [p for p in __import__("multiprocessing").active_children() if p.is_alive()]

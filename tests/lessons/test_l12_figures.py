@@ -98,3 +98,29 @@ def test_the_classifier_figure_draws_each_start_and_the_majority_class():
     majority = next(line for line in ax.get_lines() if line.get_gid() == "majority")
     assert majority.get_ydata()[0] == pytest.approx(table["majority"])
     assert ax.get_xscale() == "log" and "held-out" in ax.get_ylabel() and _width_px(fig) <= 860
+
+
+def test_the_figures_speak_the_lessons_language_and_stay_narrow(monkeypatch):
+    """In Chinese every label is translated (the data's keys are not), and the figures are no wider."""
+    scores, p95, pairs = _scores()
+    summary = curve_summary(load_learning_curve(), "covered")
+    table = load_classifier()
+
+    def drawn():
+        figs = (plot_scores(scores, p95, pairs),
+                plot_learning_curve(summary["tokens"], summary["curves"], summary["random_p95"], summary["covered"]),
+                plot_classifier(table["sizes"], table["accuracy"], table["majority"]))
+        texts = [text.get_text() for fig in figs for ax in fig.axes
+                 for text in [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(),
+                              *(ax.get_legend().get_texts() if ax.get_legend() else [])]]
+        return texts, [_width_px(fig) for fig in figs]
+
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "en")
+    english, _ = drawn()
+    assert {"course trainer", "pooled\n(300 pairs)", "frozen", "majority class (0.226)"} <= set(english)
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    chinese, widths = drawn()
+    assert {"课程训练器", "合并集\n（300 个词对）", "冻结", "微调", "随机初始化", "多数类（0.226）",
+            "训练词元数", "经文分类器：各种子上的均值 ± 标准差"} <= set(chinese)
+    assert not {"course trainer", "frozen", "pooled", "training tokens"} & set(chinese)
+    assert max(widths) <= 860

@@ -363,3 +363,18 @@ def test_the_lesson_prose_quotes_the_shipped_classifier_and_curve():
     ev = load_evaluation()
     assert f"{np.mean(ev['models']['course']['pooled']):.3f} ± {np.std(ev['models']['course']['pooled'], ddof=1):.3f}" \
         in prose
+
+
+def test_solutions_print_their_comments_in_the_lessons_language(monkeypatch, capsys):
+    from lookup_lib.exercises import solution
+
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
+    solution("keep_probability")
+    solution("verse_mates")
+    out = capsys.readouterr().out
+    assert "# 每个词在文本中所占的比例" in out and "# 一个词不是它自己的近邻" in out
+    assert "share of the text" not in out and "its own neighbour" not in out
+    assert "freq = counts / counts.sum()" in out  # the code itself is the code that runs
+    monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "en")
+    solution("keep_probability")
+    assert "# each word's share of the text" in capsys.readouterr().out

@@ -7,5 +7,7 @@
 - :mod:`~lookup_lib.lessons.kit.indices`: the one parser of indices typed into a text box;
 - :mod:`~lookup_lib.lessons.kit.tables`: sizes, durations and text tables as the lessons print them;
 - :mod:`~lookup_lib.lessons.kit.vocab`: ``tokenize`` and the one ``Vocab``;
-- :mod:`~lookup_lib.lessons.kit.projection`: ``pca`` for 2-D pictures of learned vectors.
+- :mod:`~lookup_lib.lessons.kit.projection`: ``pca`` for 2-D pictures of learned vectors;
+- :mod:`~lookup_lib.lessons.kit.i18n` and :mod:`~lookup_lib.lessons.kit.fonts`: the lessons' language (``t``,
+  ``mark``, the ``zh.toml`` catalogues, the model solutions' comments) and the CJK font of the Chinese figures.
 """

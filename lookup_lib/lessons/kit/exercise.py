@@ -11,6 +11,12 @@ is stopped and reported), what the answer prints is kept to its first ``MAX_PRIN
 ``sys.exit()`` is reported like any exception, and calls of the library function the exercise asks
 for (its ``shortcuts``, e.g. ``torch.nn.functional.embedding`` for ``lookup``) are counted.
 ``KeyboardInterrupt`` is let through on purpose: the stop button must still stop a cell.
+
+Every line of feedback goes through :func:`~lookup_lib.lessons.kit.i18n.t`, so it is printed in the
+lessons' language; the texts an exercise defines at import time (its ``title``, ``hint``, the cases'
+``label``, a question's ``wrong`` answers, ``fallback``, ``explanation`` and ``shown``, ``dtype_advice``)
+are written ``mark("...")`` in the lesson and translated here, where they are shown, by ``t_marked``.
+``solution()`` prints the model's source with its comments translated (``i18n.translate_comments``).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from lookup_lib.lessons.kit.feedback import (
     mismatch,
     show,
 )
+from lookup_lib.lessons.kit.i18n import t, t_marked, translate_comments
 
 # Seconds one call of an answer may run; every case of the lessons takes milliseconds.
 TIME_LIMIT = 5.0
@@ -323,10 +330,13 @@ class Exercise:
         raise NotImplementedError
 
     def not_attempted(self) -> bool:
-        print(
-            f"{TODO} {self.name}: not attempted yet — write your answer in place of the stub, then run this cell again."
-        )
+        print(TODO, t("{name}: not attempted yet — write your answer in place of the stub, then run this cell again.",
+                      name=self.name))
         return False
+
+    def stuck(self) -> None:
+        """The line that ends a failure: where to find a hint."""
+        print("  " + t('Stuck? hint("{name}")', name=self.name))
 
 
 @dataclass
@@ -368,10 +378,9 @@ class FunctionExercise(Exercise):
         if answer is None:
             return self.not_attempted()
         if not callable(answer):
-            print(
-                f"{FAIL} {self.name}: expected a function, got a {type(answer).__name__}. "
-                f"Pass the function itself: check({self.name!r}, {self.name})."
-            )
+            print(FAIL, t("{name}: expected a function, got a {kind}. Pass the function itself: "
+                          "check({quoted}, {name}).",
+                          name=self.name, kind=type(answer).__name__, quoted=repr(self.name)))
             return False
         cases = self.cases()
         output = CappedWriter()
@@ -391,47 +400,46 @@ class FunctionExercise(Exercise):
         timed_out = [(case, outcome) for case, outcome in outcomes if outcome.timed_out]
         if timed_out:
             case, _ = timed_out[0]
-            print(
-                f"{FAIL} {self.name}: your function did not finish within {self.time_limit:g} s on case "
-                f"\"{case.label}\" — an endless loop? (a `while` whose condition never becomes false)"
-            )
+            print(FAIL, t('{name}: your function did not finish within {seconds:g} s on case "{case}" — an endless '
+                          "loop? (a `while` whose condition never becomes false)",
+                          name=self.name, seconds=self.time_limit, case=t_marked(case.label)))
             for line in self.show_inputs(case):
                 print(f"    {line}")
-            print(f'  Stuck? hint("{self.name}")')
+            self.stuck()
             return False
         todo = [case for case, outcome in outcomes if outcome.not_attempted]
         failed = [(case, outcome) for case, outcome in outcomes if not outcome.passed and not outcome.not_attempted]
         passing = len(cases) - len(todo) - len(failed)
         if not failed and not todo:
             if shortcut and graded:
-                print(
-                    f"{FAIL} {self.name}: all {len(cases)} cases pass, but your answer calls `{shortcut}`, "
-                    "the very function this exercise asks you to write. A graded answer must do it by hand."
-                )
+                print(FAIL, t("{name}: all {n} cases pass, but your answer calls `{shortcut}`, the very function this "
+                              "exercise asks you to write. A graded answer must do it by hand.",
+                              name=self.name, n=len(cases), shortcut=shortcut))
                 return False
-            print(f"{PASS} {self.name}: all {len(cases)} cases pass. Well done!")
+            print(PASS, t("{name}: all {n} cases pass. Well done!", name=self.name, n=len(cases)))
             if shortcut:
-                print(
-                    f"  Note: your answer calls `{shortcut}` — the very function this exercise asks you to write. "
-                    f'Now write it by hand, without it (hint("{self.name}")): a graded check refuses the shortcut.'
-                )
+                print("  " + t("Note: your answer calls `{shortcut}` — the very function this exercise asks you to "
+                               'write. Now write it by hand, without it (hint("{name}")): a graded check refuses the '
+                               "shortcut.", shortcut=shortcut, name=self.name))
             return True
-        unwritten = f"not written yet (your function raises NotImplementedError): {'; '.join(c.label for c in todo)}"
+        sep = t("; ")
+        unwritten = t("not written yet (your function raises NotImplementedError): {cases}",
+                      cases=sep.join(t_marked(c.label) for c in todo))
         if not failed:
-            print(f"{TODO} {self.name}: {passing} of {len(cases)} cases pass; the others are {unwritten}.")
-            print("  Finish those parts, then run this cell again.")
+            print(TODO, t("{name}: {passing} of {n} cases pass; the others are {unwritten}.",
+                          name=self.name, passing=passing, n=len(cases), unwritten=unwritten))
+            print("  " + t("Finish those parts, then run this cell again."))
             return False
-        print(
-            f"{FAIL} {self.name}: {len(failed)} of {len(cases)} cases fail "
-            f"({'; '.join(case.label for case, _ in failed)})."
-        )
+        print(FAIL, t("{name}: {failed} of {n} cases fail ({cases}).", name=self.name, failed=len(failed), n=len(cases),
+                      cases=sep.join(t_marked(case.label) for case, _ in failed)))
         if todo:
-            print(f"  {passing} pass; {len(todo)} are {unwritten}.")
+            print("  " + t("{passing} pass; {todo} are {unwritten}.", passing=passing, todo=len(todo),
+                           unwritten=unwritten))
         first_case, first = failed[0]
-        print(f"  First failure — {first_case.label}:")
+        print("  " + t("First failure — {case}:", case=t_marked(first_case.label)))
         for line in self.show_inputs(first_case) + first.lines:
             print(f"    {line}")
-        print(f'  Stuck? hint("{self.name}")')
+        self.stuck()
         return False
 
     def run_case(
@@ -454,13 +462,12 @@ class FunctionExercise(Exercise):
             helper = _unwritten_helper(answer, run.error)
             if helper is None:
                 return Outcome(False, not_attempted=True)
-            return Outcome(
-                False, [f"your function calls `{helper}`, which is not written yet (it raises NotImplementedError)"]
-            )
+            return Outcome(False, [t("your function calls `{helper}`, which is not written yet (it raises "
+                                     "NotImplementedError)", helper=helper)])
         if isinstance(run.error, SystemExit):
-            return Outcome(False, ["called sys.exit() (SystemExit): return the result instead of stopping Python"])
+            return Outcome(False, [t("called sys.exit() (SystemExit): return the result instead of stopping Python")])
         if run.error is not None:
-            lines = [f"raised {describe_exception(run.error)}"]
+            lines = [t("raised {error}", error=describe_exception(run.error))]
             advice = self.explain_error(case, run.error)
             return Outcome(False, lines + ([f"→ {advice}"] if advice else []))
         result = run.result
@@ -472,13 +479,12 @@ class FunctionExercise(Exercise):
             return Outcome(False, [got])
         lines = self.compare(case, got, expected) if self.compare else mismatch(expected, got, exact=case.exact)
         if not lines and self.dtype_kinds and got.dtype.kind not in self.dtype_kinds:
-            lines = [f"the values are right, but the result has dtype {got.dtype}; {self.dtype_advice}"]
+            lines = [t("the values are right, but the result has dtype {dtype}; {advice}", dtype=got.dtype,
+                       advice=t_marked(self.dtype_advice))]
             return Outcome(False, lines)
         if not lines and changed:
-            lines = [
-                f"the result is right, but your function changed its input `{changed}`; "
-                "leave the inputs as they were (work on a copy)"
-            ]
+            lines = [t("the result is right, but your function changed its input `{name}`; leave the inputs as they "
+                       "were (work on a copy)", name=changed)]
         return self.with_diagnosis(case, got, expected, lines)
 
     def compare_in_place(self, case: Case, args: tuple[Any, ...], result: Any, expected: np.ndarray) -> Outcome:
@@ -494,30 +500,19 @@ class FunctionExercise(Exercise):
                 and not mismatch(expected, returned, exact=case.exact)
                 and np.array_equal(target, original)
             ):
-                lines = [
-                    f"returned a copy instead of changing `{name}` in place: the result is right, "
-                    f"but `{name}` itself is unchanged. Write into it, e.g. {name}[k] *= scale."
-                ]
+                lines = [t("returned a copy instead of changing `{name}` in place: the result is right, but `{name}` "
+                           "itself is unchanged. Write into it, e.g. {name}[k] *= scale.", name=name)]
                 return Outcome(False, lines)
-            return self.with_diagnosis(case, target, expected, [f"`{name}` after the call:"] + lines)
+            return self.with_diagnosis(case, target, expected, [t("`{name}` after the call:", name=name)] + lines)
         if result is not target:
-            what = "None" if result is None else f"a different {type(result).__name__}"
-            return Outcome(
-                False,
-                [
-                    f"`{name}` was changed correctly, but the function returned {what}; "
-                    f"finish with `return {name}` (the same array, not a copy)"
-                ],
-            )
+            what = "None" if result is None else t("a different {kind}", kind=type(result).__name__)
+            return Outcome(False, [t("`{name}` was changed correctly, but the function returned {what}; finish with "
+                                     "`return {name}` (the same array, not a copy)", name=name, what=what)])
         changed = self.changed_inputs(case, args, skip=self.in_place)
         if changed:
-            return Outcome(
-                False,
-                [
-                    f"`{name}` is right, but your function also changed its input `{changed}`; "
-                    f"change only `{name}` (work on a copy of `{changed}` if you need one)"
-                ],
-            )
+            return Outcome(False, [t("`{name}` is right, but your function also changed its input `{changed}`; change "
+                                     "only `{name}` (work on a copy of `{changed}` if you need one)",
+                                     name=name, changed=changed)])
         return Outcome(True)
 
     def with_diagnosis(self, case: Case, got: np.ndarray, expected: np.ndarray, lines: list[str]) -> Outcome:
@@ -545,7 +540,10 @@ class FunctionExercise(Exercise):
         return lines
 
     def solution_text(self) -> str:
-        return inspect.getsource(self.model).rstrip() if self.model is not None else "(no solution stored)"
+        """The model's source, its comments in the lessons' language."""
+        if self.model is None:
+            return t("(no solution stored)")
+        return translate_comments(inspect.getsource(self.model)).rstrip()
 
 
 @dataclass
@@ -576,20 +574,23 @@ class QuestionExercise(Exercise):
         try:
             value = self.normalize(answer)
         except AnswerFormError as exc:  # the normal form says what is wrong: a fraction, a bool, ...
-            print(f"{FAIL} {self.name}: {exc}. {self.title}")
+            print(FAIL, t("{name}: {problem}. {task}", name=self.name, problem=exc, task=t_marked(self.title)))
             return False
         except Exception:  # noqa: BLE001 - any odd value is reported, never raised
-            print(f"{FAIL} {self.name}: {show(answer)} is not the kind of answer expected here. {self.title}")
+            print(FAIL, t("{name}: {answer} is not the kind of answer expected here. {task}", name=self.name,
+                          answer=show(answer), task=t_marked(self.title)))
             return False
         if value == self.answer:
-            print(f"{PASS} {self.name}: correct!")
+            print(PASS, t("{name}: correct!", name=self.name))
             return True
-        print(f"{FAIL} {self.name}: {show(answer)} is not right. {self.wrong.get(value, self.fallback)}")
-        print(f'  Stuck? hint("{self.name}")')
+        why = t_marked(self.wrong.get(value, self.fallback))
+        print(FAIL, t("{name}: {answer} is not right. {why}", name=self.name, answer=show(answer), why=why))
+        self.stuck()
         return False
 
     def solution_text(self) -> str:
-        return f"{self.shown or repr(self.answer)}\n{self.explanation}".rstrip()
+        shown = t_marked(self.shown) if self.shown else repr(self.answer)
+        return f"{shown}\n{t_marked(self.explanation)}".rstrip()
 
 
 def _unwritten_helper(answer: Callable[..., Any], exc: NotImplementedError) -> str | None:

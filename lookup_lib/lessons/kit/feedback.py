@@ -1,7 +1,8 @@
 """Text helpers for the exercise checkers: show arrays, compare them, describe an exception.
 
 Everything printed here is deterministic (no addresses, no timings), because the lessons'
-stored outputs are compared by nbval.
+stored outputs are compared by nbval. The sentences are in the lessons' language
+(:func:`~lookup_lib.lessons.kit.i18n.t`); the numbers and arrays in them are the same in every language.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from lookup_lib.checks import from_torch
+from lookup_lib.lessons.kit.i18n import t
 
 # How close an answer must be to the reference: float rounding passes, a wrong number does not.
 RTOL = 1e-5
@@ -30,21 +32,25 @@ def show(value: Any) -> str:
         with np.printoptions(precision=4, suppress=True, threshold=24, edgeitems=3, linewidth=10_000):
             text = np.array2string(value, separator=", ")
         text = " ".join(text.split())  # one line: nested rows joined by single spaces
-        return f"{text}  (shape {value.shape})" if value.ndim != 1 or value.size > 12 else text
+        if value.ndim != 1 or value.size > 12:
+            return t("{values}  (shape {shape})", values=text, shape=value.shape)
+        return text
     return repr(value)
 
 
 def as_result_array(value: Any) -> np.ndarray | str:
     """``value`` as a numeric NumPy array, or a sentence saying why it is not one."""
     if value is None:
-        return "returned None — did you forget the `return` statement?"
+        return t("returned None — did you forget the `return` statement?")
     value = from_torch(value)
     try:
         arr = np.asarray(value)
     except Exception as exc:  # noqa: BLE001 - anything the student returns must be described, never raised
-        return f"returned a {type(value).__name__} that NumPy cannot turn into an array ({type(exc).__name__})"
+        return t("returned a {kind} that NumPy cannot turn into an array ({error})", kind=type(value).__name__,
+                 error=type(exc).__name__)
     if arr.dtype.kind not in "biuf":
-        return f"returned a {type(value).__name__} of dtype {arr.dtype}; expected an array of numbers"
+        return t("returned a {kind} of dtype {dtype}; expected an array of numbers", kind=type(value).__name__,
+                 dtype=arr.dtype)
     return arr
 
 
@@ -55,7 +61,7 @@ def mismatch(expected: np.ndarray, got: np.ndarray, exact: bool = False) -> list
     value is equal (a row that must stay untouched, not be rescaled by 0.99999995).
     """
     if got.shape != expected.shape:
-        return [f"expected shape {expected.shape}, got shape {got.shape}"]
+        return [t("expected shape {expected}, got shape {got}", expected=expected.shape, got=got.shape)]
     g = got.astype(np.float64)
     e = expected.astype(np.float64)
     if np.array_equal(g, e, equal_nan=True) if exact else np.allclose(g, e, rtol=RTOL, atol=ATOL):
@@ -63,9 +69,10 @@ def mismatch(expected: np.ndarray, got: np.ndarray, exact: bool = False) -> list
     diff = np.abs(g - e)
     largest = np.nanmax(diff) if not np.isnan(diff).all() else np.nan
     return [
-        f"expected: {show(expected)}",
-        f"got:      {show(got)}",
-        f"max difference: {largest:.4g}" + ("  (your result contains NaN)" if np.isnan(g).any() else ""),
+        t("expected: {values}", values=show(expected)),
+        t("got:      {values}", values=show(got)),
+        t("max difference: {largest:.4g}", largest=largest) + (t("  (your result contains NaN)") if np.isnan(g).any()
+                                                                else ""),
     ]
 
 
@@ -117,7 +124,7 @@ def number(value: Any) -> float:
     lookup_lib.lessons.kit.feedback.AnswerFormError: True is a bool, not a number
     """
     if isinstance(value, (bool, np.bool_)) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
-        raise AnswerFormError(f"{value!r} is a bool, not a number")
+        raise AnswerFormError(t("{value} is a bool, not a number", value=repr(value)))
     return float(from_torch(value))
 
 
@@ -135,7 +142,7 @@ def whole_number(value: Any) -> int:
     """
     x = number(value)
     if not np.isfinite(x) or x != int(x):
-        raise AnswerFormError(f"{show(value)} is not a whole number")
+        raise AnswerFormError(t("{value} is not a whole number", value=show(value)))
     return int(x)
 
 
@@ -146,7 +153,7 @@ def whole_numbers(value: Any) -> tuple[int, ...]:
     (2, 3, 4)
     """
     if isinstance(value, (str, bytes)):
-        raise AnswerFormError(f"{value!r} is a string; give the numbers themselves, e.g. (1, 2)")
+        raise AnswerFormError(t("{value} is a string; give the numbers themselves, e.g. (1, 2)", value=repr(value)))
     value = from_torch(value)
     if isinstance(value, np.ndarray):
         value = value.tolist() if value.ndim else [value.item()]
@@ -164,4 +171,4 @@ def capped(text: str, limit: int = MAX_PRINTED) -> str:
     """
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}\n… {len(text) - limit:,} more characters not shown\n"
+    return f"{text[:limit]}\n" + t("… {n:,} more characters not shown", n=len(text) - limit) + "\n"

@@ -15,6 +15,17 @@ the code no longer finds its old translation, which ``tests/test_translations.py
 catalogue is one ``zh.toml`` per lesson folder (and the kit's), each entry an ``en`` and a ``zh``
 with the same ``{placeholders}``; the terms follow ``docs/terminology.md``.
 
+The comments of the model solutions that ``solution(name)`` prints are not texts of ``t``: a catalogue
+holds them as ``[[comment]]`` entries beside the ``[[msg]]`` ones, ``en`` a comment token exactly as the
+source has it and ``zh`` the comment to print in its place::
+
+    [[comment]]
+    en = '# one row of the table per index'
+    zh = '# 每个索引取表的一行'
+
+:func:`translate_comments` replaces them in a piece of code (only comment tokens, so the code printed
+is the code that runs), in Chinese; in English it returns the code as it is.
+
 The language is the environment variable ``LOOKUP_LIB_LANGUAGE`` (``"en"`` when unset), read on every
 call, like ``LOOKUP_LIB_GRADED``: each lesson's first cell sets it (``"zh"`` in the Chinese edition), and
 processes a lesson starts inherit it. :func:`set_language` sets it from Python. In Chinese, figures
@@ -25,14 +36,16 @@ called by ``kit.style.new_figure``.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import string
+import tokenize
 import tomllib
 import warnings
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LANGUAGE_ENV", "catalogue", "language", "mark", "prepare_figures", "set_language", "t",
-           "t_marked"]
+__all__ = ["LANGUAGES", "LANGUAGE_ENV", "catalogue", "comment_catalogue", "language", "mark", "prepare_figures",
+           "set_language", "t", "t_marked", "translate_comments"]
 
 LANGUAGE_ENV = "LOOKUP_LIB_LANGUAGE"
 LANGUAGES = ("en", "zh")
@@ -87,11 +100,19 @@ def catalogue_files() -> list[Path]:
     return sorted(LESSONS_DIR.glob(f"*/{CATALOGUE_NAME}"))
 
 
-def read_catalogue(path: Path) -> list[dict[str, str]]:
-    """The entries (``{"en": ..., "zh": ...}``) of one catalogue file, in file order."""
+def _load(path: Path) -> dict:
     with path.open("rb") as f:
-        data = tomllib.load(f)
-    return list(data.get("msg", []))
+        return tomllib.load(f)
+
+
+def read_catalogue(path: Path) -> list[dict[str, str]]:
+    """The text entries (``[[msg]]``: ``{"en": ..., "zh": ...}``) of one catalogue file, in file order."""
+    return list(_load(path).get("msg", []))
+
+
+def read_comments(path: Path) -> list[dict[str, str]]:
+    """The model solutions' comment entries (``[[comment]]``) of one catalogue file, in file order."""
+    return list(_load(path).get("comment", []))
 
 
 @functools.cache
@@ -102,6 +123,56 @@ def catalogue() -> dict[str, str]:
         for entry in read_catalogue(path):
             merged.setdefault(entry["en"], entry["zh"])
     return merged
+
+
+@functools.cache
+def comment_catalogue() -> dict[str, str]:
+    """English comment token → Chinese comment, from every catalogue file's ``[[comment]]`` entries."""
+    merged: dict[str, str] = {}
+    for path in catalogue_files():
+        for entry in read_comments(path):
+            merged.setdefault(entry["en"], entry["zh"])
+    return merged
+
+
+def comment_tokens(code: str) -> list[tuple[int, int, str]]:
+    """``(start, end, text)`` of every comment token of ``code`` (character offsets); none if it does not tokenize.
+
+    >>> comment_tokens("x = 1  # one\\ns = '# not a comment'\\n")
+    [(7, 12, '# one')]
+    """
+    starts = [0]  # where each line starts, the lines split as tokenize splits them
+    for line in iter(io.StringIO(code).readline, ""):
+        starts.append(starts[-1] + len(line))
+    found = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            if tok.type == tokenize.COMMENT:
+                (row, col), (end_row, end_col) = tok.start, tok.end
+                found.append((starts[row - 1] + col, starts[end_row - 1] + end_col, tok.string))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return []
+    return found
+
+
+def translate_comments(code: str, table: dict[str, str] | None = None) -> str:
+    """``code`` with each comment that the catalogues' ``[[comment]]`` entries (or ``table``) translate
+    replaced, in Chinese; in English, ``code`` as it is. Only comment tokens change: not a string that
+    looks like a comment, not the code.
+
+    >>> translate_comments("y = x  # double it\\n", {"# double it": "# 加倍"})
+    'y = x  # double it\\n'
+    """
+    if language() != "zh":
+        return code
+    table = comment_catalogue() if table is None else table
+    out, at = [], 0
+    for start, end, text in comment_tokens(code):
+        if text in table:
+            out += [code[at:start], table[text]]
+            at = end
+    out.append(code[at:])
+    return "".join(out)
 
 
 def fields(text: str) -> list[str]:
@@ -118,6 +189,10 @@ def t(text: str, /, **values: object) -> str:
     >>> t("{n:,} learnable numbers", n=3_000_000)
     '3,000,000 learnable numbers'
     """
+    return _translated(text, values)
+
+
+def _translated(text: str, values: dict[str, object]) -> str:
     if language() == "zh":
         text = catalogue().get(text, text)
     return text.format(**values) if values else text
@@ -129,5 +204,8 @@ def mark(text: str, /) -> str:
 
 
 def t_marked(text: str, /, **values: object) -> str:
-    """A text marked with :func:`mark` (held in a variable), in the lessons' language; like :func:`t`."""
-    return t(text, **values)
+    """A text marked with :func:`mark` (held in a variable), in the lessons' language; like :func:`t`.
+
+    (It does not call ``t`` by name: every ``t(...)`` in the code names its text literally, for the tests.)
+    """
+    return _translated(text, values)

@@ -4,6 +4,7 @@ Accepted: numbers separated by commas or spaces, with ``;`` between the rows of 
 (``"0, 2, 0, 1; 1, 3, 4, 4"``); a Python list of any depth (``"[[0, 2], [1, 3]]"``); and, when a
 vocabulary is given, its words in place of numbers (``"the cat the"``). The range is not checked
 here: that is the lookup's job, and its error is the one the lesson wants the student to see.
+The messages of the errors, shown in a widget under its text box, are in the lessons' language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+
+from lookup_lib.lessons.kit.i18n import t
 
 __all__ = ["EXAMPLE", "parse_indices"]
 
@@ -52,17 +55,18 @@ def parse_indices(text: str, labels: Sequence[str] | None = None) -> np.ndarray:
     """
     text = text.strip()
     if not text:
-        raise ValueError(f"type some indices, e.g. {EXAMPLE}")
+        raise ValueError(t("type some indices, e.g. {example}", example=EXAMPLE))
     if text.startswith("["):
         return _from_python_literal(text)
     words = {word: k for k, word in enumerate(labels or [])}
     rows = [[_read_int(token, words) for token in re.split(r"[,\s]+", row.strip()) if token] for row in text.split(";")]
     rows = [row for row in rows if row]
     if not rows:
-        raise ValueError(f"type some indices, e.g. {EXAMPLE}")
+        raise ValueError(t("type some indices, e.g. {example}", example=EXAMPLE))
     if len({len(row) for row in rows}) > 1:
         lengths = ", ".join(str(len(row)) for row in rows)
-        raise ValueError(f"every row must have the same number of indices (a tensor is rectangular); got {lengths}")
+        raise ValueError(t("every row must have the same number of indices (a tensor is rectangular); got {lengths}",
+                           lengths=lengths))
     arr = np.array(rows, dtype=np.int64)
     return arr[0] if len(rows) == 1 else arr
 
@@ -77,14 +81,18 @@ def _read_int(token: str, words: dict[str, int]) -> int:
         pass
     else:
         if not _INT64_MIN <= value <= _INT64_MAX:
-            raise ValueError(f"{token} is too large to be an index (indices are int64)")
+            raise ValueError(t("{token} is too large to be an index (indices are int64)", token=token))
         return value
     try:
         float(token)
     except ValueError:
-        known = " or words of the vocabulary" if words else ""
-        raise ValueError(f"could not read {token!r} as an index: type whole numbers{known}, e.g. {EXAMPLE}") from None
-    raise ValueError(f"{token!r} is not a whole number: indices must be integers (torch refuses float indices too)")
+        if words:
+            raise ValueError(t("could not read {token} as an index: type whole numbers or words of the vocabulary, "
+                               "e.g. {example}", token=repr(token), example=EXAMPLE)) from None
+        raise ValueError(t("could not read {token} as an index: type whole numbers, e.g. {example}",
+                           token=repr(token), example=EXAMPLE)) from None
+    raise ValueError(t("{token} is not a whole number: indices must be integers (torch refuses float indices too)",
+                       token=repr(token)))
 
 
 def _from_python_literal(text: str) -> np.ndarray:
@@ -92,17 +100,18 @@ def _from_python_literal(text: str) -> np.ndarray:
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
-        raise ValueError(f"could not read {text!r} as a list of indices, e.g. [[0, 2, 0, 1], [1, 3, 4, 4]]") from None
+        raise ValueError(t("could not read {text} as a list of indices, e.g. [[0, 2, 0, 1], [1, 3, 4, 4]]",
+                           text=repr(text))) from None
     try:
         arr = np.array(value)
     except ValueError:
-        raise ValueError("every row must have the same number of indices (a tensor is rectangular)") from None
+        raise ValueError(t("every row must have the same number of indices (a tensor is rectangular)")) from None
     if arr.size == 0:
         return arr.astype(np.int64)  # [] is a float array to NumPy, but an empty list of indices here
     if arr.dtype.kind == "f":
-        raise ValueError("indices must be integers, not floats (torch refuses float indices too)")
+        raise ValueError(t("indices must be integers, not floats (torch refuses float indices too)"))
     if arr.dtype.kind not in "iu":
-        raise ValueError(f"could not read {text!r} as a list of whole numbers")
+        raise ValueError(t("could not read {text} as a list of whole numbers", text=repr(text)))
     if arr.dtype.kind == "u" or arr.max() > _INT64_MAX or arr.min() < _INT64_MIN:
-        raise ValueError("an index is too large to be an index (indices are int64)")
+        raise ValueError(t("an index is too large to be an index (indices are int64)"))
     return arr.astype(np.int64)

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
-from lookup_lib.lessons.kit.i18n import prepare_figures
+from lookup_lib.lessons.kit.i18n import prepare_figures, t
 
 # One meaning per colour, the same in every lesson.
 HIGHLIGHT = "#f2a541"  # a row that is looked up / selected
@@ -182,7 +182,7 @@ def draw_table(
         if row_labels is not None:
             ax.text(-0.15, r + 0.5, row_labels[r], ha="right", va="center", fontsize=9, color=INK)
     if shown < n_rows:
-        ax.text(n_cols / 2, shown + 0.5, f"… {n_rows - shown} more rows", ha="center", va="center",
+        ax.text(n_cols / 2, shown + 0.5, t("… {n} more rows", n=n_rows - shown), ha="center", va="center",
                 fontsize=9, color=INK)
     if col_labels is not None:
         for c, label in enumerate(col_labels):

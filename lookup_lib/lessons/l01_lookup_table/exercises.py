@@ -12,6 +12,7 @@ import numpy as np
 from lookup_lib import core
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise, ints
 from lookup_lib.lessons.kit.feedback import close, whole_numbers
+from lookup_lib.lessons.kit.i18n import mark, t
 
 
 # -- model solution (what solution() shows) ------------------------------------------------------
@@ -33,12 +34,12 @@ def lookup_cases() -> list[Case]:
     rng = np.random.default_rng(1)
     table = _readable_table()
     return [
-        Case("simple 1-D indices", (ints([4, 0, 2, 2]), table)),
-        Case("repeated unsorted indices", (ints([3, 1, 3, 0, 3]), table)),
-        Case("2-D indices (a batch of sequences)", (ints([[0, 4, 1], [2, 2, 3]]), table)),
-        Case("3-D indices", (rng.integers(0, 5, size=(2, 2, 2)), table)),
-        Case("empty index array", (ints([]), table)),
-        Case("random float64 table", (rng.integers(0, 7, size=(3, 4)), rng.normal(size=(7, 4)))),
+        Case(mark("simple 1-D indices"), (ints([4, 0, 2, 2]), table)),
+        Case(mark("repeated unsorted indices"), (ints([3, 1, 3, 0, 3]), table)),
+        Case(mark("2-D indices (a batch of sequences)"), (ints([[0, 4, 1], [2, 2, 3]]), table)),
+        Case(mark("3-D indices"), (rng.integers(0, 5, size=(2, 2, 2)), table)),
+        Case(mark("empty index array"), (ints([]), table)),
+        Case(mark("random float64 table"), (rng.integers(0, 7, size=(3, 4)), rng.normal(size=(7, 4)))),
     ]
 
 
@@ -50,11 +51,12 @@ def table_size_cases() -> list[Case]:
     """Vocabularies as a tokenizer hands them over: special tokens anywhere, ids with gaps, not in id order."""
     pruned = {"<pad>": 0, "<unk>": 1, "the": 2, "cat": 3, "sat": 5, "mat": 8}  # ids 4, 6 and 7 were pruned
     return [
-        Case("<unk> added after the words", ((_vocab("cat", "mat", "on", "sat", "the") | {"<unk>": 5}),), exact=True),
-        Case("<pad> and <unk> first", (_vocab("<pad>", "<unk>", "a", "dog", "ran"),), exact=True),
-        Case("ids with gaps (rare words pruned)", (pruned,), exact=True),
-        Case("not in id order", ({"zebra": 6, "<unk>": 0, "apple": 2, "<pad>": 7, "moon": 1},), exact=True),
-        Case("a single token", ({"<unk>": 0},), exact=True),
+        Case(mark("<unk> added after the words"), ((_vocab("cat", "mat", "on", "sat", "the") | {"<unk>": 5}),),
+             exact=True),
+        Case(mark("<pad> and <unk> first"), (_vocab("<pad>", "<unk>", "a", "dog", "ran"),), exact=True),
+        Case(mark("ids with gaps (rare words pruned)"), (pruned,), exact=True),
+        Case(mark("not in id order"), ({"zebra": 6, "<unk>": 0, "apple": 2, "<pad>": 7, "moon": 1},), exact=True),
+        Case(mark("a single token"), ({"<unk>": 0},), exact=True),
     ]
 
 
@@ -62,28 +64,25 @@ def _diagnose_table_size(case: Case, got: np.ndarray, expected: np.ndarray) -> s
     (vocab,) = case.args
     ids = list(vocab.values())
     if got.shape != ():
-        return "return one number: how many rows the table needs."
+        return t("return one number: how many rows the table needs.")
     value = got.item()
     words = [number for token, number in vocab.items() if not token.startswith("<")]
     largest = max(vocab, key=vocab.get)
     if words and value == max(words) + 1 != expected.item():
         if value == max(ids):  # counting only the words, or off by one: the same number here
-            return (
-                f"the largest id, {max(ids)}, belongs to the special token {largest!r}: special tokens are looked up "
-                "too and need their rows, and ids 0 … k need k + 1 rows (off by one otherwise)."
-            )
-        return "the special tokens (<pad>, <unk>, ...) are looked up too: they need their rows like any word."
+            return t("the largest id, {largest_id}, belongs to the special token {token}: special tokens are looked "
+                     "up too and need their rows, and ids 0 … k need k + 1 rows (off by one otherwise).",
+                     largest_id=max(ids), token=repr(largest))
+        return t("the special tokens (<pad>, <unk>, ...) are looked up too: they need their rows like any word.")
     if value == max(ids):
-        return "off by one: ids 0 … k need k + 1 rows (nn.Embedding(k, D) has rows 0 … k - 1)."
+        return t("off by one: ids 0 … k need k + 1 rows (nn.Embedding(k, D) has rows 0 … k - 1).")
     if value == len(vocab) and len(vocab) != expected.item():
-        return (
-            "counting the tokens misses the gaps: some ids are unused, and the largest id still needs its row. "
-            "The table must reach the largest id."
-        )
+        return t("counting the tokens misses the gaps: some ids are unused, and the largest id still needs its row. "
+                 "The table must reach the largest id.")
     if value == ids[-1] + 1 and ids[-1] != max(ids):
-        return "the last token added is not always the one with the largest id: look at every id."
+        return t("the last token added is not always the one with the largest id: look at every id.")
     if value < expected.item():
-        return "some id of the vocabulary (a special token?) would be out of range: the table must cover every id."
+        return t("some id of the vocabulary (a special token?) would be out of range: the table must cover every id.")
     return None
 
 
@@ -92,23 +91,23 @@ def diagnose_lookup(case: Case, got: np.ndarray, expected: np.ndarray) -> str | 
     indices, weight = case.args
     num_rows, dim = weight.shape
     if indices.ndim > 1 and got.shape == (indices.size, dim):
-        return "the output was flattened: keep the shape of indices and add the embedding axis, (*indices.shape, D)."
+        return t("the output was flattened: keep the shape of indices and add the embedding axis, (*indices.shape, D).")
     if num_rows != dim and got.shape == (*indices.shape, num_rows):
-        return "this looks like a transposed table: weight has shape (V, D) and row k is the vector of category k."
+        return t("this looks like a transposed table: weight has shape (V, D) and row k is the vector of category k.")
     if got.ndim == 2 and close(got.T, expected):
-        return "the result is transposed: it should have shape (*indices.shape, D), one row per index."
+        return t("the result is transposed: it should have shape (*indices.shape, D), one row per index.")
     if got.shape == expected.shape and indices.size:
         for shift in (-1, 1):
             moved = indices + shift
             valid = (moved >= 0) & (moved < num_rows)
             if valid.any() and close(got[valid], weight[moved[valid]]):
-                return f"off by one: index k must give row k, but you returned row k{shift:+d}."
+                return t("off by one: index k must give row k, but you returned row k{shift:+d}.", shift=shift)
     return None
 
 
 def _explain_lookup_error(case: Case, exc: BaseException) -> str | None:
     if isinstance(exc, IndexError) and "axis 1" in str(exc):
-        return "you indexed the columns (axis 1); the rows of weight (axis 0) are the categories."
+        return t("you indexed the columns (axis 1); the rows of weight (axis 0) are the categories.")
     return None
 
 
@@ -116,8 +115,8 @@ def _explain_lookup_error(case: Case, exc: BaseException) -> str | None:
 EXERCISES = [
     FunctionExercise(
         name="lookup",
-        title="Write lookup(indices, weight) → the rows of weight, shape (*indices.shape, D).",
-        hint=(
+        title=mark("Write lookup(indices, weight) → the rows of weight, shape (*indices.shape, D)."),
+        hint=mark(
             "An embedding is a table with one row per category: indexing weight with an integer "
             "array picks one row per index and keeps the index array's shape."
         ),
@@ -136,8 +135,10 @@ EXERCISES = [
     ),
     FunctionExercise(
         name="num_embeddings_for",
-        title="Write num_embeddings_for(vocab) → how many rows nn.Embedding needs so that every id of vocab fits.",
-        hint=(
+        title=mark(
+            "Write num_embeddings_for(vocab) → how many rows nn.Embedding needs so that every id of vocab fits."
+        ),
+        hint=mark(
             "Read the traceback: which id is out of range, and where does it come from? The table must have a "
             "row for every id the vocabulary can produce, special tokens included, not only the ids in the "
             "training text; and an id k needs rows 0 … k."
@@ -148,26 +149,26 @@ EXERCISES = [
         model=num_embeddings_for,
         diagnose=_diagnose_table_size,
         dtype_kinds="iu",
-        dtype_advice="a number of rows is a whole number: nn.Embedding(6.0, 3) is refused; return an int.",
+        dtype_advice=mark("a number of rows is a whole number: nn.Embedding(6.0, 3) is refused; return an int."),
     ),
     QuestionExercise(
         name="predict_shape",
-        title="Give the shape as a tuple, e.g. (1, 2).",
-        hint=(
+        title=mark("Give the shape as a tuple, e.g. (1, 2)."),
+        hint=mark(
             "nn.Embedding(num_embeddings, embedding_dim) replaces every index by one row of length "
             "embedding_dim. What happens to the shape of the indices?"
         ),
         answer=(2, 3, 4, 5),
         normalize=whole_numbers,
         wrong={
-            (2, 3, 4): "That is the shape of the indices: each index also turns into a whole vector.",
-            (10, 5): "That is the shape of the table (weight), not of the output.",
-            (24, 5): "The index dimensions are kept, not flattened into one.",
-            (2, 3, 4, 10): "Which of nn.Embedding(10, 5)'s two numbers is the length of each row?",
-            (2, 3, 4, 10, 5): "The output holds one row per index, not the whole table per index.",
+            (2, 3, 4): mark("That is the shape of the indices: each index also turns into a whole vector."),
+            (10, 5): mark("That is the shape of the table (weight), not of the output."),
+            (24, 5): mark("The index dimensions are kept, not flattened into one."),
+            (2, 3, 4, 10): mark("Which of nn.Embedding(10, 5)'s two numbers is the length of each row?"),
+            (2, 3, 4, 10, 5): mark("The output holds one row per index, not the whole table per index."),
         },
-        fallback="Each index is replaced by one row of the table.",
-        explanation=(
+        fallback=mark("Each index is replaced by one row of the table."),
+        explanation=mark(
             "The index shape (2, 3, 4) is kept and one axis of length embedding_dim = 5 is "
             "added: every index becomes a row of 5 numbers."
         ),

@@ -15,6 +15,7 @@ short training, one point per item, coloured by group (panels "before" and "afte
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch
 
 from lookup_lib.checks import as_weight
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, draw_table, new_figure
 from lookup_lib.lessons.l01_lookup_table.helpers import Lookup, group_distances, look_up
 
@@ -48,15 +50,66 @@ def _position_label(position: tuple[int, ...]) -> str:
 
 def _row_labels(num_rows: int, vocab: Sequence[str] | None) -> list[str]:
     if vocab is None:
-        return [f"row {r}" for r in range(num_rows)]
+        return [t("row {r}", r=r) for r in range(num_rows)]
     if len(vocab) != num_rows:
         raise ValueError(f"vocab needs one name per table row: got {len(vocab)} names for {num_rows} rows")
     return [f"{r} {name}" for r, name in enumerate(vocab)]
 
 
+# Chinese punctuation that never begins a line: it stays at the end of the line before.
+_NO_LINE_START = set("，。、：；？！）」”")
+
+
+def _wide(ch: str) -> bool:
+    """A character drawn about twice as wide as a Latin letter (Chinese, full-width punctuation)."""
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _wrap(message: str, width: int = 40) -> str:
+    """``message`` in lines at most ``width`` Latin letters wide: ``textwrap.fill`` for Latin text; in a
+    text with Chinese in it a wide character counts twice, and a line may also break next to one.
+
+    >>> print(_wrap("无法把 'x' 读作索引：请输入整数，例如 0, 2, 0, 1; 1, 3, 4, 4", 24))
+    无法把 'x' 读作索引：请
+    输入整数，例如 0, 2, 0,
+    1; 1, 3, 4, 4
+    """
+    if not any(_wide(ch) for ch in message):
+        return textwrap.fill(message, width, break_on_hyphens=False)
+    # pieces: one wide character, or a run of other characters with the spaces before it
+    pieces = _pieces(message)
+    lines, line = [], ""
+    for piece in pieces:
+        if line.strip() and _width(line + piece.rstrip()) > width and piece not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line += piece
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if _wide(ch) else 1 for ch in text)
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` cut where a line may break: at spaces (kept before the next piece) and beside a wide character."""
+    pieces: list[str] = []
+    for ch in text:
+        if pieces and not ch.isspace() and not _wide(ch) and not _wide(pieces[-1][-1]) and not pieces[-1][-1].isspace():
+            pieces[-1] += ch  # the next letter of a Latin word
+        elif pieces and pieces[-1].isspace():
+            pieces[-1] += ch  # spaces stay with the piece after them
+        else:
+            pieces.append(ch)
+    return pieces
+
+
 def _label_room(labels: Sequence[str]) -> float:
-    """Cells to keep left of a table for its row labels (about 6 characters fit in 1.2 cells)."""
-    longest = max((len(label) for label in labels), default=0)
+    """Cells to keep left of a table for its row labels (about 6 characters fit in 1.2 cells; a Chinese
+    character counts as two)."""
+    longest = max((_width(label) for label in labels), default=0)
     return 1.2 + 0.17 * max(0, longest - 6)
 
 
@@ -231,12 +284,13 @@ def draw_lookup_error(
     """
     table = as_weight(weight)
     fig, (ax_tab, ax_msg) = _blank_figure("table", "message")
-    _draw_panel(ax_tab, table, _row_labels(table.shape[0], vocab), f"weight {table.shape}: nothing looked up",
+    _draw_panel(ax_tab, table, _row_labels(table.shape[0], vocab), t("weight {shape}: nothing looked up",
+                                                                     shape=table.shape),
                 fmt=fmt, max_rows=MAX_TABLE_ROWS)
     ax_msg.set_xlim(0, 9)
     ax_msg.set_ylim(ax_tab.get_ylim())
     ax_msg.axis("off")
-    lines = textwrap.fill(message, 40, break_on_hyphens=False)
+    lines = _wrap(message, 40)
     ax_msg.text(4.5, ax_tab.get_ylim()[0] / 2, lines, ha="center", va="center", fontsize=10, color=CHANGED,
                 bbox={"facecolor": NEUTRAL, "edgecolor": CHANGED, "boxstyle": "round,pad=0.6"})
     _lay_out_side_by_side(fig, [ax_tab, ax_msg], None)
@@ -283,14 +337,19 @@ def draw_learned_embedding(
     for k, (label, table) in enumerate(zip(("before", "after"), tables, strict=True)):
         ax = fig.add_subplot(1, 2, k + 1, label=label)
         for g in sorted(set(labels.tolist())):
-            name = group_names[g] if group_names is not None else f"group {g}"
+            name = group_names[g] if group_names is not None else t("group {g}", g=g)
             ax.scatter(*table[labels == g].T, s=80, color=GROUP_COLORS[g], edgecolors=INK, zorder=2, label=name)
         for i, ((x, y), name) in enumerate(zip(table, names, strict=True)):
             ax.annotate(name, (x, y), xytext=(7, 5 if i % 2 == 0 else -12), textcoords="offset points",
                         fontsize=9, color=INK)
         within, between = group_distances(table, labels)
-        ax.set_title(f"{label} training\nmean distance: same group {within:.2f}, other groups {between:.2f}",
-                     fontsize=10, color=INK)
+        if label == "before":
+            title = t("before training\nmean distance: same group {within:.2f}, other groups {between:.2f}",
+                      within=within, between=between)
+        else:
+            title = t("after training\nmean distance: same group {within:.2f}, other groups {between:.2f}",
+                      within=within, between=between)
+        ax.set_title(title, fontsize=10, color=INK)
         ax.set_aspect("equal", adjustable="datalim")
         ax.grid(True, color=NEUTRAL, zorder=0)
     if group_names is not None:

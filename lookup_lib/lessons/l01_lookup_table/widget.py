@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.checks import as_weight
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.indices import EXAMPLE, parse_indices
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l01_lookup_table.figures import draw_lookup_error, draw_lookup_result
@@ -53,7 +54,7 @@ class LookupExplorer(FigureWidget):
         self.message = ""
         box = widgets.Text(
             value=indices,
-            description="indices",
+            description=t("indices"),
             placeholder=EXAMPLE,
             continuous_update=False,  # redraw on Enter / leaving the box, not on every key
             layout=widgets.Layout(width="420px"),
@@ -66,7 +67,7 @@ class LookupExplorer(FigureWidget):
             lookup = look_up(parse_indices(indices), self.weight)  # checked here, once
         except (ValueError, TypeError, IndexError) as err:
             self.output, self.message = None, str(err)
-            self.caption.value = f"<b>cannot look up:</b> {html.escape(self.message, quote=False)}"
+            self.caption.value = t("<b>cannot look up:</b> {message}", message=html.escape(self.message, quote=False))
             return draw_lookup_error(self.weight, self.message, vocab=self.vocab)
         self.output, self.message = lookup.output, ""
         self.caption.value = f"indices {lookup.indices.shape} → output {self.output.shape}"

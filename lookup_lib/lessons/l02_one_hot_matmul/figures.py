@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch, Rectangle
 
 from lookup_lib.checks import as_weight
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, draw_table, new_figure
 from lookup_lib.lessons.l02_one_hot_matmul.helpers import (
     MAX_INDICES,
@@ -138,9 +139,9 @@ def draw_onehot_matmul(indices: Any, weight: Any, *, fmt: str = "{:.2f}", title:
     draw_table(ax_hot, hot, fmt="{:.0f}", row_labels=names, col_labels=[str(k) for k in range(table.shape[0])],
                title=f"one_hot {hot.shape}")
     draw_table(ax_w, table, highlight_rows=sorted(set(flat.tolist())), fmt=fmt,
-               row_labels=[f"row {k}" for k in range(table.shape[0])], title=f"weight {table.shape}")
+               row_labels=[t("row {k}", k=k) for k in range(table.shape[0])], title=f"weight {table.shape}")
     draw_table(ax_out, out.reshape(flat.size, -1), row_colors=dict.fromkeys(range(flat.size), OUTPUT), fmt=fmt,
-               row_labels=names, title=f"output {out.shape}")
+               row_labels=names, title=t("output {shape}", shape=out.shape))
     for ax in (ax_hot, ax_w, ax_out):
         ax.set_xlim(-LABEL_CELLS, ax.get_xlim()[1])
     _lay_out(fig, [ax_hot, ax_w, ax_out], ["@", "="], title)
@@ -159,10 +160,10 @@ def cells(ax: Axes) -> tuple[dict[tuple[int, int], Any], dict[tuple[int, int], A
     centre), so a figure can be changed in place: ``texts[r, c].set_text(...)``.
     """
     texts = {}
-    for t in ax.texts:
-        x, y = t.get_position()
+    for text in ax.texts:
+        x, y = text.get_position()
         if x > 0 and y > 0 and x % 1 == 0.5 and y % 1 == 0.5:
-            texts[int(y), int(x)] = t
+            texts[int(y), int(x)] = text
     patches = {(int(p.get_y()), int(p.get_x())): p for p in ax.patches
                if isinstance(p, Rectangle) and p.get_gid() is None}
     return texts, patches
@@ -274,7 +275,7 @@ def draw_onehot_gradient(
     fig = new_figure(1, 1)
     fig.set_layout_engine("none")
     ax_hot, ax_g, ax_gw = (fig.add_subplot(label=name) for name in ("one_hot_T", "grad_output", "grad_weight"))
-    rows = [f"row {k}" for k in range(num_embeddings)]
+    rows = [t("row {k}", k=k) for k in range(num_embeddings)]
     draw_table(ax_hot, hot_t, fmt="{:.0f}", row_labels=rows, col_labels=names, title=f"one_hotᵀ {hot_t.shape}")
     draw_table(ax_g, grad, row_colors=dict.fromkeys(range(flat.size), OUTPUT), fmt=fmt, row_labels=names,
                title=f"grad_output {grad.shape}")
@@ -305,32 +306,33 @@ def plot_lookup_cost(records: Sequence[CostRecord], *, title: str | None = None)
     -------
     matplotlib.figure.Figure
         Two axes labelled "time" and "memory", each with two lines labelled "lookup" and
-        "one-hot × matrix", and a text (gid "ratio") giving the one-hot ÷ lookup ratio at the
-        largest V, next to an arrow spanning the gap.
+        "one-hot × matrix" (in English; the texts shown are in the lessons' language), and a text
+        (gid "ratio") giving the one-hot ÷ lookup ratio at the largest V, next to an arrow spanning
+        the gap.
     """
     if not records:
         raise ValueError("plot_lookup_cost needs at least one record")
     recs = sorted(records, key=lambda r: r.vocab_size)
     vocab = np.array([r.vocab_size for r in recs], dtype=float)
     fig = new_figure(10, 4.2)
-    panels = [
-        ("time", "seconds per call", [r.lookup_seconds for r in recs], [r.onehot_seconds for r in recs],
-         "slower"),
-        ("memory", "bytes made per call", [r.lookup_bytes for r in recs], [r.onehot_bytes for r in recs],
-         "more memory"),
+    panels = [  # the panel's label (what tests find it by), title, y label, the two lines, the ratio's word
+        ("time", mark("time (ratio at V = {v:,})"), mark("seconds per call"), [r.lookup_seconds for r in recs],
+         [r.onehot_seconds for r in recs], mark("slower")),
+        ("memory", mark("memory (ratio at V = {v:,})"), mark("bytes made per call"), [r.lookup_bytes for r in recs],
+         [r.onehot_bytes for r in recs], mark("more memory")),
     ]
-    for i, (name, ylabel, lookup, onehot, more) in enumerate(panels):
+    for i, (name, panel_title, ylabel, lookup, onehot, more) in enumerate(panels):
         ax = fig.add_subplot(1, 2, i + 1, label=name)
-        ax.plot(vocab, lookup, "o-", color=OUTPUT, linewidth=2, label="lookup")
-        ax.plot(vocab, onehot, "s--", color=HIGHLIGHT, linewidth=2, label="one-hot × matrix")
+        ax.plot(vocab, lookup, "o-", color=OUTPUT, linewidth=2, label=t("lookup"))
+        ax.plot(vocab, onehot, "s--", color=HIGHLIGHT, linewidth=2, label=t("one-hot × matrix"))
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("vocabulary size V (rows of the table)", color=INK)
-        ax.set_ylabel(ylabel, color=INK)
-        ax.set_title(f"{name} (ratio at V = {int(vocab[-1]):,})", fontsize=11, color=INK)
+        ax.set_xlabel(t("vocabulary size V (rows of the table)"), color=INK)
+        ax.set_ylabel(t_marked(ylabel), color=INK)
+        ax.set_title(t_marked(panel_title, v=int(vocab[-1])), fontsize=11, color=INK)
         ax.grid(True, which="major", color="#dddddd", linewidth=0.8)
         ratio = onehot[-1] / lookup[-1]
-        ax.annotate(f"{ratio:,.0f}×\n{more}", xy=(vocab[-1], np.sqrt(onehot[-1] * lookup[-1])),
+        ax.annotate(f"{ratio:,.0f}×\n{t_marked(more)}", xy=(vocab[-1], np.sqrt(onehot[-1] * lookup[-1])),
                     xytext=(-8, 0), textcoords="offset points", ha="right", va="center", fontsize=10, color=INK,
                     gid="ratio")
         ax.annotate("", xy=(vocab[-1], onehot[-1]), xytext=(vocab[-1], lookup[-1]),

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.checks import as_weight
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.style import HIGHLIGHT, NEUTRAL
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l01_lookup_table.figures import MAX_TABLE_ROWS, draw_lookup_result
@@ -25,7 +26,8 @@ __all__ = ["OneHotViews"]
 
 LOOKUP = "lookup"
 PRODUCT = "one-hot × matrix"
-VIEWS = (LOOKUP, PRODUCT)
+VIEWS = (LOOKUP, PRODUCT)  # the toggle's values (what code and tests set); its buttons show VIEW_LABELS
+VIEW_LABELS = {LOOKUP: mark("lookup"), PRODUCT: mark("one-hot × matrix")}
 
 
 class _LookupPicture:
@@ -95,14 +97,15 @@ class OneHotViews(FigureWidget):
             raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
         self._pictures: dict[str, Any] = {}  # one figure per view, built on first use, then changed in place
         controls: dict[str, widgets.ValueWidget] = {
-            "view": widgets.ToggleButtons(options=VIEWS, value=view, description="view"),
+            "view": widgets.ToggleButtons(options=[(t_marked(VIEW_LABELS[v]), v) for v in VIEWS], value=view,
+                                          description=t("view")),
         }
         for n, k in enumerate(idx.tolist()):
             controls[f"i{n}"] = widgets.Dropdown(
                 options=list(range(self.weight.shape[0])), value=k, description=f"[{n}]",
                 layout=widgets.Layout(width="110px"), style={"description_width": "28px"},
             )
-        caption = "Same indices, same table, same output: only the way it is computed differs."
+        caption = t("Same indices, same table, same output: only the way it is computed differs.")
         super().__init__(controls, caption=caption)
 
     def indices(self) -> np.ndarray:

@@ -8,6 +8,7 @@ looked-up rows, means) and ``plot_row_trace`` the values of chosen rows step by 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from lookup_lib.checks import as_weight
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
 from lookup_lib.lessons.l03_padding_idx.helpers import pad_and_look_up
 
@@ -35,6 +37,11 @@ TITLE = 0.3  # inches above a panel for its title (two lines: twice that)
 TITLE_CHAR = 0.085  # inches per character of a 10-point title (room is kept so that no title is cut)
 LABEL_CHAR = 0.13  # cells per character of a 9-point row label
 NAMES = 1.3  # cells left of the ids, mask and mean for the sentence names
+
+
+def _chars(text: str) -> int:
+    """The width of ``text`` in Latin characters: a CJK character (East Asian wide) counts as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _draw_grid(ax: Axes, labels: np.ndarray, colors: np.ndarray, title: str, row_names: Sequence[str]) -> None:
@@ -122,18 +129,20 @@ class PaddedBatchPicture:
         axes = self.axes
 
         word_ids = np.array([[f"{i}\n{vocab[i]}" for i in row] for row in ids], dtype=object).reshape(ids.shape)
-        _draw_grid(axes["ids"], word_ids, cell_colors, f"padded ids {ids.shape} (grey = <pad>)", names)
-        _draw_grid(axes["mask"], mask.astype(int).astype(str), cell_colors, "mask: 1 = real token", names)
+        _draw_grid(axes["ids"], word_ids, cell_colors, t("padded ids {shape} (grey = <pad>)", shape=ids.shape),
+                   names)
+        _draw_grid(axes["mask"], mask.astype(int).astype(str), cell_colors, t("mask: 1 = real token"), names)
         draw_table(axes["mean"], means, row_labels=names, row_colors=dict.fromkeys(range(n_sent), OUTPUT),
-                   title=f"mean over real tokens {(n_sent, dim)}")
+                   title=t("mean over real tokens {shape}", shape=(n_sent, dim)))
         flat_ids = ids.reshape(-1)
-        labels = [f"s{b} t={t} {vocab[i]}" for (b, t), i in zip(np.ndindex(ids.shape), flat_ids, strict=True)]
+        labels = [f"s{b} t={pos} {vocab[i]}" for (b, pos), i in zip(np.ndindex(ids.shape), flat_ids, strict=True)]
         pad_rows = {k: PADDING for k in np.flatnonzero(~mask.reshape(-1))}
         draw_table(axes["rows"], out.reshape(-1, dim), row_labels=labels, row_colors=pad_rows,
                    highlight_rows=range(flat_ids.size), max_rows=max(flat_ids.size, 1),
-                   title=f"looked-up rows emb(ids), {out.shape}\nshown as ({flat_ids.size}, {dim})")
+                   title=t("looked-up rows emb(ids), {shape}\nshown as ({n}, {dim})", shape=out.shape,
+                           n=flat_ids.size, dim=dim))
         if ids.size == 0:
-            axes["rows"].set_title("no columns: max_len = 0", fontsize=10, color=INK)
+            axes["rows"].set_title(t("no columns: max_len = 0"), fontsize=10, color=INK)
         for ax in (axes["mean"], axes["rows"]):
             ax.set_title(ax.get_title(), fontsize=10, color=INK, y=1.0)  # y given: no search on each draw
 
@@ -141,7 +150,7 @@ class PaddedBatchPicture:
         # room for the longest label of any max_len up to ``cols``, so that the rows panel never moves
         words = {len(vocab[i]) for row in self.sequences for i in row} | {len(vocab[self.padding_idx])}
         longest = len(f"s{n_sent - 1} t={cols - 1} ") + max(words)
-        label_room = 0.3 + LABEL_CHAR * max([longest, *(len(t) for t in labels)])
+        label_room = 0.3 + LABEL_CHAR * max([longest, *(len(label) for label in labels)])
         panels = {  # name: (xlim, ylim) in cells, y running downwards
             "ids": ((-NAMES, cols + 0.1), (n_sent + 0.1, -0.8)),
             "mask": ((-NAMES, cols + 0.1), (n_sent + 0.1, -0.8)),
@@ -149,7 +158,7 @@ class PaddedBatchPicture:
             "rows": ((-label_room, dim + 0.1), (max(flat_ids.size, 1) + 0.1, -0.3)),
         }
         size = {name: ((x1 - x0) * UNIT_X, (y0 - y1) * UNIT_Y) for name, ((x0, x1), (y0, y1)) in panels.items()}
-        titles = {name: max(map(len, ax.get_title().split("\n"))) * TITLE_CHAR for name, ax in axes.items()}
+        titles = {name: max(map(_chars, ax.get_title().split("\n"))) * TITLE_CHAR for name, ax in axes.items()}
         left_w = max(max(size[n][0], titles[n]) for n in ("ids", "mask", "mean"))
         right_w = max(size["rows"][0], titles["rows"])
         left_h = sum(TITLE + size[n][1] for n in ("ids", "mask", "mean"))
@@ -210,14 +219,14 @@ def plot_row_trace(
             color = _COMPONENT_COLORS[d % len(_COMPONENT_COLORS)]
             # Later components are drawn thinner, so lines that coincide (a zero row) all stay visible.
             ax.plot(steps, hist[:, row, d], marker="o", markersize=max(7 - 1.5 * d, 2), linewidth=max(3 - 0.7 * d, 0.8),
-                    color=color, label=f"dim {d}")
+                    color=color, label=t("dim {d}", d=d))
         moved = float(np.abs(hist[:, row] - hist[0, row]).max())
-        ax.set_title(f"{label}\nlargest change: {moved:.3g}", fontsize=10, color=INK)
-        ax.set_xlabel("optimizer step", color=INK)
+        ax.set_title(f"{label}\n" + t("largest change: {moved:.3g}", moved=moved), fontsize=10, color=INK)
+        ax.set_xlabel(t("optimizer step"), color=INK)
         ax.set_xticks(steps)
         ax.set_facecolor(NEUTRAL)
         ax.grid(color="white")
-    axes[0].set_ylabel("value", color=INK)
+    axes[0].set_ylabel(t("value"), color=INK)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=hist.shape[2], fontsize=8)
     if title:
         fig.suptitle(title, fontsize=11, color=INK)

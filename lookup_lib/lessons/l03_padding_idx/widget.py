@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.checks import as_weight
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l03_padding_idx.figures import PaddedBatchPicture
 
@@ -60,7 +61,7 @@ class PaddingExplorer(FigureWidget):
         self._picture = PaddedBatchPicture(self.sequences, self.vocab, self.weight, padding_idx, columns=slider.max)
         super().__init__(
             {"max_len": slider},
-            caption="Truncate below the longest sentence, pad above it; grey = padding.",
+            caption=t("Truncate below the longest sentence, pad above it; grey = padding."),
         )
 
     def draw(self, max_len: int) -> Figure:

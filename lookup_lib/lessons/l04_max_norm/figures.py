@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
 from lookup_lib.lessons.l04_max_norm.norms import RenormStep, renorm_step, unit_ball
 
@@ -54,18 +55,18 @@ def plot_renorm_table(weight: Any, indices: Any, max_norm: float, norm_type: flo
     step = renorm_step(weight, indices, max_norm, norm_type)
     norms_before, norms_after = step.norms()
     n_cols = step.before.shape[1] + 1
-    col_labels = [f"d{j}" for j in range(n_cols - 1)] + [f"‖row‖{_subscript(norm_type)}"]
-    row_labels = [f"row {k}" for k in range(step.before.shape[0])]
+    col_labels = [f"d{j}" for j in range(n_cols - 1)] + [t("‖row‖{p}", p=_subscript(norm_type))]
+    row_labels = [t("row {k}", k=k) for k in range(step.before.shape[0])]
     fig = new_figure(1.2 * n_cols + 1.9, 0.42 * step.before.shape[0] + 1.2)
     left, right = fig.subplots(1, 2)
     looked = [int(k) for k in step.looked_up]
     draw_table(left, np.column_stack([step.before, norms_before]), highlight_rows=looked,
-               row_labels=row_labels, col_labels=col_labels, title="before the lookup", fmt="{:.3f}")
+               row_labels=row_labels, col_labels=col_labels, title=t("before the lookup"), fmt="{:.3f}")
     draw_table(right, np.column_stack([step.after, norms_after]), highlight_rows=looked,
                row_colors={int(k): CHANGED for k in step.changed}, row_labels=row_labels,
-               col_labels=col_labels, title=f"after (max_norm={max_norm:g})", fmt="{:.3f}")
-    fig.legend(handles=[_swatch(HIGHLIGHT, "looked up"), _swatch(CHANGED, "looked up and rescaled"),
-                        _swatch(NEUTRAL, "not looked up")], loc="outside lower center", ncols=3,
+               col_labels=col_labels, title=t("after (max_norm={max_norm:g})", max_norm=max_norm), fmt="{:.3f}")
+    fig.legend(handles=[_swatch(HIGHLIGHT, t("looked up")), _swatch(CHANGED, t("looked up and rescaled")),
+                        _swatch(NEUTRAL, t("not looked up"))], loc="outside lower center", ncols=3,
                frameon=False, fontsize=9)
     return fig
 
@@ -137,11 +138,11 @@ def draw_norm_ball(ax: Axes, step: RenormStep, limit: float | None = None) -> No
     ax.axhline(0, color=PADDING, linewidth=0.8, zorder=0)
     ax.axvline(0, color=PADDING, linewidth=0.8, zorder=0)
     ax.tick_params(labelsize=9)
-    ax.set_xlabel("coordinate 0 of the row", fontsize=9, color=INK)
-    ax.set_ylabel("coordinate 1 of the row", fontsize=9, color=INK)
-    rescaled = ", ".join(str(k) for k in sorted(changed)) or "none"
-    ax.set_title(f"norm_type={norm_label(step.norm_type)}: ‖v‖{_subscript(step.norm_type)} ≤ {step.max_norm:g}"
-                 f"\nrescaled rows: {rescaled}", fontsize=10, color=INK)
+    ax.set_xlabel(t("coordinate 0 of the row"), fontsize=9, color=INK)
+    ax.set_ylabel(t("coordinate 1 of the row"), fontsize=9, color=INK)
+    rescaled = ", ".join(str(k) for k in sorted(changed)) or t("none")
+    ax.set_title(t("norm_type={p}: ‖v‖{sub} ≤ {max_norm:g}\nrescaled rows: {rows}", p=norm_label(step.norm_type),
+                   sub=_subscript(step.norm_type), max_norm=step.max_norm, rows=rescaled), fontsize=10, color=INK)
 
 
 def _arrow(ax: Axes, tip: np.ndarray, color: str, gid: str, alpha: float = 1.0, linestyle: str = "-") -> None:
@@ -167,10 +168,10 @@ def _limit(step: RenormStep) -> float:
 
 def _arrow_legend(fig: Figure, ncols: int, loc: str = "outside lower center") -> None:
     handles = [
-        Line2D([], [], color=CHANGED, linewidth=2, linestyle="--", alpha=GHOST_ALPHA, label="before (rescaled row)"),
-        Line2D([], [], color=CHANGED, linewidth=2, label="after: rescaled"),
-        Line2D([], [], color=HIGHLIGHT, linewidth=2, label="looked up, unchanged"),
-        Line2D([], [], color=PADDING, linewidth=2, label="not looked up"),
+        Line2D([], [], color=CHANGED, linewidth=2, linestyle="--", alpha=GHOST_ALPHA, label=t("before (rescaled row)")),
+        Line2D([], [], color=CHANGED, linewidth=2, label=t("after: rescaled")),
+        Line2D([], [], color=HIGHLIGHT, linewidth=2, label=t("looked up, unchanged")),
+        Line2D([], [], color=PADDING, linewidth=2, label=t("not looked up")),
     ]
     fig.legend(handles=handles, loc=loc, ncols=ncols, frameon=False, fontsize=9)
 

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from lookup_lib.checks import from_torch
 from lookup_lib.core import row_norms
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.widget import FigureWidget, apply_layout, record_layout
 from lookup_lib.lessons.l04_max_norm.figures import plot_renorm_step
 from lookup_lib.lessons.l04_max_norm.norms import RenormStep, renorm_step
@@ -56,9 +57,9 @@ class NormBallExplorer(FigureWidget):
                                             description="max_norm", readout_format=".2f"),
             "norm_type": widgets.ToggleButtons(options=NORM_TYPES, value=float(norm_type), description="norm_type",
                                                style={"button_width": "3em"}),
-            "indices": widgets.SelectMultiple(options=[(f"row {k}", k) for k in rows],
+            "indices": widgets.SelectMultiple(options=[(t("row {k}", k=k), k) for k in rows],
                                               value=tuple(sorted({int(i) for i in np.ravel(indices)})),
-                                              rows=min(len(rows), 8), description="looked up"),
+                                              rows=min(len(rows), 8), description=t("looked up")),
         }
         self.step: RenormStep | None = None
         # One scale for every slider position, so the ball grows and shrinks on fixed axes; with fixed ticks only
@@ -67,8 +68,8 @@ class NormBallExplorer(FigureWidget):
         largest = max(float(np.abs(self.weight).max(initial=0.0)), float(row_norms(self.weight, 2.0).max(initial=1.0)))
         self.limit = 1.15 * largest + 0.4
         self._layout: tuple | None = None
-        super().__init__(controls, caption="Rows looked up and longer than <code>max_norm</code> are rescaled "
-                                           "(red; dashed = before). Grey rows are not looked up: never touched.")
+        super().__init__(controls, caption=t("Rows looked up and longer than <code>max_norm</code> are rescaled "
+                                             "(red; dashed = before). Grey rows are not looked up: never touched."))
 
     def draw(self, max_norm: float, norm_type: float, indices: tuple[int, ...]) -> Figure:
         """Renormalise a copy of the table for these control values and draw it."""

@@ -8,6 +8,7 @@ import numpy as np
 from lookup_lib import core
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
 from lookup_lib.lessons.kit.feedback import close, number, whole_number
+from lookup_lib.lessons.kit.i18n import mark, t
 
 
 # -- questions whose answers are computed by lookup_lib --------------------------------------------------
@@ -58,7 +59,7 @@ def _fit_in_numpy(weight, indices, targets, steps=20, lr=0.1, method="adam", acc
     target = np.asarray(targets, dtype=np.float32).reshape(idx.size, table.shape[1])  # (N, D)
     grad = np.zeros_like(table)
     m, v = np.zeros_like(table), np.zeros_like(table)
-    for t in range(1, steps + 1):
+    for step in range(1, steps + 1):
         step_grad = core.embedding_backward(2 * (table[idx] - target), idx, table.shape[0])  # the scatter-add
         grad = grad + step_grad if accumulate else step_grad
         if method == "sgd":
@@ -69,7 +70,7 @@ def _fit_in_numpy(weight, indices, targets, steps=20, lr=0.1, method="adam", acc
         else:
             m = 0.9 * m + 0.1 * grad
             v = 0.999 * v + 0.001 * grad**2
-            table -= (lr / (1 - 0.9**t)) * m / (np.sqrt(v) / np.sqrt(1 - 0.999**t) + 1e-8)
+            table -= (lr / (1 - 0.9**step)) * m / (np.sqrt(v) / np.sqrt(1 - 0.999**step) + 1e-8)
     return table
 
 
@@ -80,11 +81,11 @@ def _fit_cases() -> list[Case]:
         return rng.normal(size=shape).astype(np.float32)
 
     return [
-        Case("rows 1 and 3, row 1 twice", (floats(5, 2), np.array([1, 3, 1]), floats(3, 2))),
-        Case("every row once", (floats(4, 3), np.array([2, 0, 3, 1]), floats(4, 3))),
-        Case("one row, many times", (floats(6, 2), np.array([4, 4, 4, 4]), floats(4, 2))),
+        Case(mark("rows 1 and 3, row 1 twice"), (floats(5, 2), np.array([1, 3, 1]), floats(3, 2))),
+        Case(mark("every row once"), (floats(4, 3), np.array([2, 0, 3, 1]), floats(4, 3))),
+        Case(mark("one row, many times"), (floats(6, 2), np.array([4, 4, 4, 4]), floats(4, 2))),
         Case("steps=5, lr=0.5", (floats(5, 2), np.array([0, 2, 2]), floats(3, 2)), {"steps": 5, "lr": 0.5}),
-        Case("a 2-D batch of indices", (floats(8, 2), np.array([[1, 5], [5, 6]]), floats(2, 2, 2))),
+        Case(mark("a 2-D batch of indices"), (floats(8, 2), np.array([[1, 5], [5, 6]]), floats(2, 2, 2))),
     ]
 
 
@@ -96,84 +97,84 @@ def _diagnose_fit(case: Case, got: np.ndarray, expected: np.ndarray) -> str | No
     weight = case.args[0]
     options = case.kwargs
     if got.shape != weight.shape:
-        return f"return the whole table, shape {weight.shape}: layer.weight after the last step."
+        return t("return the whole table, shape {shape}: layer.weight after the last step.", shape=weight.shape)
     if close(got, weight):
-        return "the table did not change: does the loop still call opt.step() after backward()?"
+        return t("the table did not change: does the loop still call opt.step() after backward()?")
     if close(got, _fit_in_numpy(*case.args, **options, method="sgd")):
-        return "that is plain SGD's update; the loop must train with Adam — torch has an Adam for sparse gradients."
+        return t("that is plain SGD's update; the loop must train with Adam — torch has an Adam for sparse gradients.")
     if close(got, _fit_in_numpy(*case.args, **options, method="adagrad")):
-        return "that is Adagrad's update; the loop must train with Adam — torch has an Adam for sparse gradients."
+        return t("that is Adagrad's update; the loop must train with Adam — torch has an Adam for sparse gradients.")
     if close(got, _fit_in_numpy(*case.args, **options, accumulate=True)):
-        return "the gradients were added up across steps: keep opt.zero_grad() at the start of every step."
+        return t("the gradients were added up across steps: keep opt.zero_grad() at the start of every step.")
     return None
 
 
 def _explain_fit_error(case: Case, exc: BaseException) -> str | None:
     message = str(exc)
     if "scale_grad_by_freq" in message:
-        return "sparse=True and scale_grad_by_freq=True fail together at backward (section 3); which one must go?"
+        return t("sparse=True and scale_grad_by_freq=True fail together at backward (section 3); which one must go?")
     if "does not support sparse gradients" in message:
-        return "this optimizer refuses a sparse gradient: which optimizers take one (section 3)?"
+        return t("this optimizer refuses a sparse gradient: which optimizers take one (section 3)?")
     return None
 
 
 EXERCISES = [
     QuestionExercise(
         name="scale_grad_row",
-        title=(
+        title=mark(
             "nn.Embedding(6, 3, scale_grad_by_freq=True) looks up indices [2, 2, 2, 5] and every entry of "
             "grad_output is 1. Give grad_weight[2, 0] as a number."
         ),
-        hint=(
+        hint=mark(
             "Without scaling, row 2 would collect three contributions of 1. scale_grad_by_freq divides "
             "each contribution to a row by how often that row occurs in this call's indices."
         ),
         answer=_scale_grad_answer(),
         normalize=_rounded,
         wrong={
-            3.0: "That is the gradient without scale_grad_by_freq.",
-            _rounded(1 / 3): "That is one contribution after scaling; row 2 receives several of them.",
-            _rounded(1 / 9): "Each contribution is divided once, by the row's count.",
-            0.0: "Row 2 is looked up, so its gradient is not zero.",
+            3.0: mark("That is the gradient without scale_grad_by_freq."),
+            _rounded(1 / 3): mark("That is one contribution after scaling; row 2 receives several of them."),
+            _rounded(1 / 9): mark("Each contribution is divided once, by the row's count."),
+            0.0: mark("Row 2 is looked up, so its gradient is not zero."),
         },
-        fallback="Count how often row 2 occurs, scale each contribution, then add them up.",
-        explanation=(
+        fallback=mark("Count how often row 2 occurs, scale each contribution, then add them up."),
+        explanation=mark(
             "Row 2 occurs 3 times; each of its 3 contributions of 1 is divided by 3, and they add up to "
             "1.0: a frequent row gets the gradient of one occurrence, as a rare one does."
         ),
     ),
     QuestionExercise(
         name="sparse_grad_nnz",
-        title=(
+        title=mark(
             "nn.Embedding(10, 1, sparse=True, padding_idx=0) looks up indices [[4, 7, 4], [9, 4, 0]]. "
             "How many value rows does weight.grad (an uncoalesced sparse tensor) hold? Give an int."
         ),
-        hint=(
+        hint=mark(
             "A sparse gradient stores one (row, value) pair per looked-up position, repeats and all, "
             "until it is coalesced; positions holding the padding_idx are left out."
         ),
         answer=_sparse_nnz_answer(),
         normalize=whole_number,
         wrong={
-            6: "Positions holding the padding_idx are left out of the sparse gradient.",
-            3: "That counts distinct rows, as after .coalesce(); before it, repeats are kept.",
-            4: "Repeats are kept (no coalescing), and the padding position is left out.",
-            10: "That is the number of rows of the dense gradient, not of the sparse one.",
+            6: mark("Positions holding the padding_idx are left out of the sparse gradient."),
+            3: mark("That counts distinct rows, as after .coalesce(); before it, repeats are kept."),
+            4: mark("Repeats are kept (no coalescing), and the padding position is left out."),
+            10: mark("That is the number of rows of the dense gradient, not of the sparse one."),
         },
-        fallback="Count the looked-up positions, then remove those that hold the padding_idx.",
-        explanation=(
+        fallback=mark("Count the looked-up positions, then remove those that hold the padding_idx."),
+        explanation=mark(
             "6 positions, minus the one holding padding_idx 0, gives 5 value rows; row 4 appears 3 times "
             "among them. .coalesce() would merge those into 3 rows (4, 7, 9)."
         ),
     ),
     FunctionExercise(
         name="fit_rows",
-        title=(
+        title=mark(
             "Debug fit_rows(weight, indices, targets, steps=20, lr=0.1): `steps` Adam steps of "
             "sum((layer(indices) - targets)**2) on a sparse gradient, returning the new table "
             "and leaving `weight` as it was."
         ),
-        hint=(
+        hint=mark(
             "Run it and read each error: sparse=True with scale_grad_by_freq=True fails at backward, and Adam "
             "refuses a sparse gradient (torch.optim.SparseAdam takes one). When it runs, the check may still say "
             "your function changed `weight`: nn.Embedding.from_pretrained shares memory with the tensor you "

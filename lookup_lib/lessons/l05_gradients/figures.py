@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch
 
 from lookup_lib.checks import as_indices, from_torch, normalize_padding_idx
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.style import CHANGED, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
 from lookup_lib.lessons.l05_gradients.gradients import RowGradients
 
@@ -34,8 +35,8 @@ MAX_DRAWN_ROWS = 16
 
 # Bar colour and legend text for each setting of scale_grad_by_freq.
 _BAR_STYLE = {
-    False: ("sum", CHANGED, "scale_grad_by_freq=False: sum over positions"),
-    True: ("scaled", OUTPUT, "scale_grad_by_freq=True: sum ÷ count"),
+    False: ("sum", CHANGED, mark("scale_grad_by_freq=False: sum over positions")),
+    True: ("scaled", OUTPUT, mark("scale_grad_by_freq=True: sum ÷ count")),
 }
 
 
@@ -84,7 +85,7 @@ def plot_scatter_add(
     if max(idx.size, num_embeddings) > MAX_DRAWN_ROWS:
         raise ValueError(f"plot_scatter_add draws at most {MAX_DRAWN_ROWS} positions and rows, "
                          f"got {idx.size} positions and {num_embeddings} rows")
-    names = list(labels) if labels is not None else [f"row {k}" for k in range(num_embeddings)]
+    names = list(labels) if labels is not None else [t("row {k}", k=k) for k in range(num_embeddings)]
     dim = grad_out.shape[1]
 
     rows_drawn = max(idx.size, num_embeddings, 1)
@@ -95,11 +96,12 @@ def plot_scatter_add(
     pad_positions = {s: PADDING for s in range(idx.size) if idx[s] == pad}
     position_labels = [f"s={s}: " + (names[k] if labels is not None else f"idx {k}") for s, k in enumerate(idx)]
     draw_table(ax_out, grad_out, row_labels=position_labels, highlight_rows=range(idx.size),
-               row_colors=pad_positions, max_rows=max(idx.size, 1), fmt=fmt, title="dL/dout: one row per position s")
+               row_colors=pad_positions, max_rows=max(idx.size, 1), fmt=fmt,
+               title=t("dL/dout: one row per position s"))
     used = sorted(set(idx.tolist()) - {pad})
     row_colors = {pad: PADDING} if pad is not None else {}
     draw_table(ax_w, grad, highlight_rows=used, row_colors=row_colors, max_rows=num_embeddings, fmt=fmt,
-               title="dL/dW: a scatter-add" + (", ÷ count" if scale_grad_by_freq else ""))
+               title=t("dL/dW: a scatter-add, ÷ count") if scale_grad_by_freq else t("dL/dW: a scatter-add"))
     _label_rows_on_the_right(ax_w, idx, names, pad, dim, scale_grad_by_freq)
     # The same extent on both sides, so that a cell has the same size in both tables.
     ax_out.set_xlim(-3.0, dim + 0.1)
@@ -119,13 +121,13 @@ def _label_rows_on_the_right(ax: Axes, idx: np.ndarray, names: Sequence[str], pa
     for k, name in enumerate(names):
         positions = np.flatnonzero(idx == k).tolist()
         if k == pad:
-            source = "  padding: 0"
+            source = "  " + t("padding: 0")
         elif positions:
             source = "  ← s=" + "+".join(str(s) for s in positions)
             if scaled:
                 source += f"  ÷{len(positions)}"
         else:
-            source = "  (not used)"
+            source = "  " + t("(not used)")
         ax.text(dim + 0.05, k + 0.5, name + source, ha="left", va="center", fontsize=9, color=INK)
 
 
@@ -176,7 +178,7 @@ def plot_grad_norms(
             raise ValueError(f"rows holds the settings {rows.settings}, not {missing}: compute them with row_gradients")
     counts, pad = rows.counts, rows.padding_idx
     num_embeddings = rows.num_embeddings
-    names = list(labels) if labels is not None else [f"row {k}" for k in range(num_embeddings)]
+    names = list(labels) if labels is not None else [t("row {k}", k=k) for k in range(num_embeddings)]
 
     fig = new_figure(max(4.5, 0.75 * num_embeddings * max(len(settings), 1) ** 0.5 + 1.5), 3.6)
     ax = fig.add_subplot()
@@ -185,18 +187,18 @@ def plot_grad_norms(
     for j, scaled in enumerate(settings):
         norms = rows.norms[scaled]
         gid, color, legend = _BAR_STYLE[bool(scaled)]
-        bars = ax.bar(x + (j - (len(settings) - 1) / 2) * width, norms, width, color=color, label=legend)
+        bars = ax.bar(x + (j - (len(settings) - 1) / 2) * width, norms, width, color=color, label=t_marked(legend))
         for k, patch in enumerate(bars):
             patch.set_gid(f"{gid}:{k}")
         ax.bar_label(bars, labels=[f"{v:.2g}" if v else "" for v in norms], fontsize=8, color=INK, padding=1)
-    ticks = [f"{name}\n×{counts[k]}" + (" (padding)" if k == pad else "") for k, name in enumerate(names)]
+    ticks = [f"{name}\n×{counts[k]}" + (" " + t("(padding)") if k == pad else "") for k, name in enumerate(names)]
     ax.set_xticks(x, ticks, fontsize=9)
     if pad is not None:
         ax.get_xticklabels()[pad].set_color(PADDING)
     ax.set_xlim(-0.6, num_embeddings - 0.4)
     ax.set_ylim(0, (ymax if ymax else _top(ax)) * 1.12)
     ax.set_ylabel("‖dL/dW[k]‖", color=INK)
-    ax.set_xlabel("row k, and ×count: how often k occurs in these indices", color=INK)
+    ax.set_xlabel(t("row k, and ×count: how often k occurs in these indices"), color=INK)
     ax.set_facecolor(NEUTRAL)
     ax.set_axisbelow(True)
     ax.grid(axis="y", color="white")

@@ -20,6 +20,7 @@ import numpy as np
 
 from lookup_lib.checks import as_indices, from_torch, normalize_padding_idx
 from lookup_lib.core import embedding_backward
+from lookup_lib.lessons.kit.i18n import t
 
 __all__ = ["RowGradients", "grad_row_norms", "outcome", "row_gradients", "try_sparse_step"]
 
@@ -179,7 +180,7 @@ def try_sparse_step(name: str, options: dict[str, Any], weight: Any, indices: An
     from torch import nn
 
     if not hasattr(torch.optim, name):
-        return "not in this torch"
+        return t("not in this torch")
     layer = nn.Embedding.from_pretrained(torch.as_tensor(weight).detach().clone(), freeze=False, sparse=True)
     idx, grad_out = torch.as_tensor(indices), torch.as_tensor(grad_output)
 
@@ -199,9 +200,12 @@ def try_sparse_step(name: str, options: dict[str, Any], weight: Any, indices: An
 
     error = outcome(step)
     if error != "ok":
-        return f"raises {error}"
+        return t("raises {error}", error=error)
     changed = (layer.weight.detach() != before).any(dim=1).nonzero().flatten().tolist()
-    state = [t for s in result["opt"].state.values() for t in s.values() if isinstance(t, torch.Tensor) and t.dim()]
-    dense = sorted({tuple(t.shape) for t in state if t.layout == torch.strided})
-    kept = "dense " + ", ".join(str(s) for s in dense) if dense else ("sparse" if state else "none")
-    return f"steps: rows {changed} change; state: {kept}"
+    state = [x for s in result["opt"].state.values() for x in s.values() if isinstance(x, torch.Tensor) and x.dim()]
+    dense = sorted({tuple(x.shape) for x in state if x.layout == torch.strided})
+    if dense:
+        kept = t("dense {shapes}", shapes=", ".join(str(s) for s in dense))
+    else:
+        kept = t("sparse") if state else t("none")
+    return t("steps: rows {rows} change; state: {state}", rows=changed, state=kept)

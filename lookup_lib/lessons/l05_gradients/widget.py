@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.checks import check_positive_int, check_range, normalize_padding_idx
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.style import message_figure
 from lookup_lib.lessons.kit.widget import FigureWidget
@@ -73,15 +74,15 @@ class GradientExplorer(FigureWidget):
         self.grad: np.ndarray | None = None
         self.error = ""
         controls = {
-            "indices": widgets.Text(value=indices, description="indices", continuous_update=False,
+            "indices": widgets.Text(value=indices, description=t("indices"), continuous_update=False,
                                     # wide enough for the starting text (issue 16: it was cut)
                                     layout=widgets.Layout(width=f"calc({max(len(indices), 24) + 2}ch + 7em)")),
             "scale_grad_by_freq": widgets.Checkbox(value=scale_grad_by_freq, description="scale_grad_by_freq",
                                                    indent=False),
             "padding": widgets.Checkbox(value=padding, description=f"padding_idx={self.padding_idx}", indent=False),
         }
-        super().__init__(controls, caption="loss = out.sum(): each position sends [1, …, 1] back to its row. "
-                                           "Type indices (or words) and press Enter.")
+        super().__init__(controls, caption=t("loss = out.sum(): each position sends [1, …, 1] back to its row. "
+                                             "Type indices (or words) and press Enter."))
 
     def draw(self, indices: str, scale_grad_by_freq: bool, padding: bool) -> Figure:
         """The bar chart for these control values, or a figure saying why the text cannot be read."""
@@ -100,7 +101,7 @@ class GradientExplorer(FigureWidget):
         self.grad = rows.grads[scaled]
         ymax = float(rows.norms[False].max(initial=0.0))
         return plot_grad_norms(rows, scale_grad_by_freq=scaled, labels=self.labels, ymax=ymax,
-                               title=f"gradient of each row for {idx.size} indices")
+                               title=t("gradient of each row for {n} indices", n=idx.size))
 
     def _read(self, text: str) -> np.ndarray:
         """The typed indices, range-checked by the reference's rule (ValueError or IndexError says why not)."""

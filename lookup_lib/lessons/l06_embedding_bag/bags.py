@@ -17,6 +17,7 @@ import numpy as np
 
 from lookup_lib.bag import bag_bounds, embedding_bag
 from lookup_lib.checks import as_indices, as_weight, from_torch, normalize_padding_idx
+from lookup_lib.lessons.kit.i18n import t
 
 __all__ = ["Bags", "bag_formula", "cut_bags"]
 
@@ -122,10 +123,10 @@ def bag_formula(rows: Sequence[int], mode: str, weights: Sequence[float] | None 
     ('empty → zeros', '2·w[3] + 0.5·w[1]')
     """
     if not rows:
-        return "empty → zeros"
+        return t("empty → zeros")
     terms = [f"w[{r}]" for r in rows]
     if weights is not None:
-        terms = [f"{w:g}·{t}" for w, t in zip(weights, terms, strict=True)]
+        terms = [f"{w:g}·{term}" for w, term in zip(weights, terms, strict=True)]
     shown = terms if len(terms) <= MAX_TERMS else [*terms[: MAX_TERMS - 1], "…"]
     if mode == "max":
         return f"max({', '.join(shown)})"

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from lookup_lib.checks import from_torch
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, draw_table, new_figure
 from lookup_lib.lessons.l06_embedding_bag.bags import Bags, cut_bags
 
@@ -68,13 +69,13 @@ def _draw_stream_cells(ax: Axes, flat: np.ndarray, bounds: np.ndarray, *, paddin
         text = f"{index}" if words is None else f"{index}\n{words[index]}"
         ax.text(i + 0.5, 0.5, text, ha="center", va="center", fontsize=9 if words is None else 8, color=INK)
         ax.text(i + 0.5, 1.1, str(i), ha="center", va="top", fontsize=7, color=INK, alpha=0.7)
-    labels = [("bags", -0.35), ("indices", 0.5), ("position", 1.25)]
+    labels = [(t("bags"), -0.35), (t("indices"), 0.5), (t("position"), 1.25)]
     bottom = 1.6
     if weights is not None:
         for i, w in enumerate(weights):
             ax.add_patch(Rectangle((i, 1.6), 1, 0.8, facecolor=NEUTRAL, edgecolor="white", linewidth=1.5))
             ax.text(i + 0.5, 2.0, f"{w:g}", ha="center", va="center", fontsize=8, color=INK)
-        labels.append(("weights", 2.0))
+        labels.append((t("weights"), 2.0))
         bottom = 2.5
     for text, y in labels:
         ax.text(-0.15, y, text, ha="right", va="center", fontsize=8, color=INK)
@@ -86,7 +87,7 @@ def _draw_stream_brackets(ax: Axes, flat: np.ndarray, bounds: np.ndarray) -> flo
     """The brackets over the stream (drawn after its cells); returns the top y."""
     top = _draw_brackets(ax, bounds)
     if bounds[-1] < flat.size:  # include_last_offset with indices after the last offset
-        _bracket(ax, bounds[-1], flat.size, -0.35, "in no bag", CHANGED, dashed=True)
+        _bracket(ax, bounds[-1], flat.size, -0.35, t("in no bag"), CHANGED, dashed=True)
     return top
 
 
@@ -104,13 +105,16 @@ def _draw_brackets(ax: Axes, bounds: np.ndarray) -> float:
     empty_at: dict[int, list[int]] = {}
     for b, (start, end) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         if end > start:
-            _bracket(ax, start, end, -0.35, f"bag {b}", INK)
+            _bracket(ax, start, end, -0.35, t("bag {b}", b=b), INK)
         else:
             empty_at.setdefault(int(start), []).append(b)
     for start, bags in empty_at.items():
-        name = f"bag {bags[0]}" if len(bags) == 1 else f"bags {', '.join(map(str, bags))}"
+        if len(bags) == 1:
+            label = t("bag {b}: empty", b=bags[0])
+        else:
+            label = t("bags {bags}: empty", bags=", ".join(map(str, bags)))
         ax.plot([start, start], [-0.05, -0.9], color=CHANGED, linewidth=1.6)
-        ax.text(start, -0.95, f"{name}: empty", ha="center", va="bottom", fontsize=8, color=CHANGED)
+        ax.text(start, -0.95, label, ha="center", va="bottom", fontsize=8, color=CHANGED)
     return -1.35 if empty_at else -0.9
 
 
@@ -233,8 +237,9 @@ class BagsPicture:
         self._changing = [a for a in [*ax_stream.lines, *ax_stream.texts] if id(a) not in before]
 
         formulas = bags.formulas()
-        draw_table(ax_bags, out, row_labels=[f"bag {b}" for b in range(out.shape[0])],
-                   row_colors=dict.fromkeys(range(out.shape[0]), OUTPUT), title=f"{bags.mode} of each bag {out.shape}",
+        draw_table(ax_bags, out, row_labels=[t("bag {b}", b=b) for b in range(out.shape[0])],
+                   row_colors=dict.fromkeys(range(out.shape[0]), OUTPUT),
+                   title=t("{mode} of each bag {shape}", mode=bags.mode, shape=out.shape),
                    fmt=fmt, max_rows=max(out.shape[0], 1))
         for b, text in enumerate(formulas):
             ax_bags.text(table.shape[1] + 0.2, b + 0.5, f"← {text}", ha="left", va="center", fontsize=8, color=INK)
@@ -302,22 +307,23 @@ def plot_confusion(matrix: Any, labels: Sequence[str], title: str | None = None)
     c = m.shape[0]
     fig = new_figure(1.2 + 0.9 * c + 0.8, 1.0 + 0.6 * c + 0.9)
     ax = fig.add_subplot(label="confusion")
-    for t in range(c):
+    for true in range(c):
         for p in range(c):
-            color = NEUTRAL if m[t, p] == 0 else OUTPUT if t == p else CHANGED
-            ax.add_patch(Rectangle((p, t), 1, 1, facecolor=color, edgecolor="white", linewidth=2))
-            ax.text(p + 0.5, t + 0.5, str(int(m[t, p])), ha="center", va="center", fontsize=10, color=INK)
+            color = NEUTRAL if m[true, p] == 0 else OUTPUT if true == p else CHANGED
+            ax.add_patch(Rectangle((p, true), 1, 1, facecolor=color, edgecolor="white", linewidth=2))
+            ax.text(p + 0.5, true + 0.5, str(int(m[true, p])), ha="center", va="center", fontsize=10, color=INK)
     ax.set_xlim(0, c)
     ax.set_ylim(c, 0)
     ax.set_xticks(np.arange(c) + 0.5, labels, fontsize=9, color=INK, rotation=20, ha="right")
     ax.set_yticks(np.arange(c) + 0.5, labels, fontsize=9, color=INK)
-    ax.set_xlabel("predicted topic", color=INK)
-    ax.set_ylabel("true topic", color=INK)
+    ax.set_xlabel(t("predicted topic"), color=INK)
+    ax.set_ylabel(t("true topic"), color=INK)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
     total, correct = int(m.sum()), int(np.trace(m))
-    default = f"accuracy {correct}/{total} = {100 * correct / max(total, 1):.1f}%"
+    default = t("accuracy {correct}/{total} = {percent:.1f}%", correct=correct, total=total,
+                percent=100 * correct / max(total, 1))
     ax.set_title(title or default, fontsize=10, color=INK)
     return fig
 
@@ -360,5 +366,5 @@ def plot_top_words(scores: Any, words: Sequence[str], classes: Sequence[str], k:
         ax.set_facecolor(NEUTRAL)
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
-    fig.supxlabel("score of a one-word bag for the topic", fontsize=9, color=INK)
+    fig.supxlabel(t("score of a one-word bag for the topic"), fontsize=9, color=INK)
     return fig

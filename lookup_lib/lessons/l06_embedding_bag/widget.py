@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from lookup_lib.bag import MODES
 from lookup_lib.checks import as_indices, as_weight
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.indices import parse_indices
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l01_lookup_table import draw_lookup_error
@@ -87,12 +88,14 @@ class BagExplorer(FigureWidget):
         try:
             offs = parse_indices(offsets)
             if offs.ndim != 1:
-                raise ValueError("offsets are one list of start positions, e.g. 0, 2, 5 (no ';')")
+                raise ValueError(t("offsets are one list of start positions, e.g. 0, 2, 5 (no ';')"))
             bags = cut_bags(self.indices, self.weight, offs, mode, padding_idx=self.padding_idx)
         except (ValueError, TypeError, IndexError) as err:
             self.output, self.message = None, str(err)
-            self.caption.value = f"<b>these offsets do not make bags:</b> {html.escape(self.message, quote=False)}"
+            self.caption.value = t("<b>these offsets do not make bags:</b> {message}",
+                                   message=html.escape(self.message, quote=False))
             return draw_lookup_error(self.weight, self.message, vocab=self.words)
         self.output, self.message = bags.output, ""
-        self.caption.value = f"{self.indices.size} indices, {offs.size} bags → output {self.output.shape}"
+        self.caption.value = t("{n} indices, {b} bags → output {shape}", n=self.indices.size, b=offs.size,
+                               shape=self.output.shape)
         return self._picture.update(bags)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.tables import format_bytes, text_table
 
 __all__ = ["ModelCost", "cost_table", "model_costs"]
@@ -75,8 +76,8 @@ def cost_table(num_items: Sequence[int], dim: int, num_outputs: int, batch: int)
                 10             176    704 B                68    272 B                 20.0 kB          4.0 kB
              1,000          16,016  64.1 kB             2,048   8.2 kB                  2.0 MB          4.0 kB
     """
-    header = ["N (categories)", "one-hot params", "(bytes)", "embedding params", "(bytes)",
-              f"one-hot batch ({batch}, N)", f"indices ({batch},)"]
+    header = [t("N (categories)"), t("one-hot params"), t("(bytes)"), t("embedding params"), t("(bytes)"),
+              t("one-hot batch ({batch}, N)", batch=batch), t("indices ({batch},)", batch=batch)]
     rows = []
     for n in num_items:
         c = model_costs(n, dim, num_outputs, batch)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -46,6 +47,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.tables import text_table
 
 __all__ = [
@@ -72,7 +74,9 @@ __all__ = [
 ]
 
 # How often a product occurred in training: (label, lowest count, highest count or None for no limit).
-BUCKETS: tuple[tuple[str, int, int | None], ...] = (("never", 0, 0), ("1–2", 1, 2), ("3–9", 3, 9), ("10+", 10, None))
+# The labels are shown through t_marked (only "never" is words).
+BUCKETS: tuple[tuple[str, int, int | None], ...] = ((mark("never"), 0, 0), ("1–2", 1, 2), ("3–9", 3, 9),
+                                                    ("10+", 10, None))
 # Which (product, customer type) pairs a score counts: never in training (held out), in training, or every pair.
 PAIRS = ("unseen", "seen", "all")
 # How BottleneckModel initialises its first layer.
@@ -584,7 +588,7 @@ def evaluate(
     return Evaluation(correct, task.counts(), task.seen(), tuple(buckets))
 
 
-PAIR_NAMES = {"unseen": "held-out pairs", "seen": "training pairs", "all": "pairs"}
+PAIR_NAMES = {"unseen": mark("held-out pairs"), "seen": mark("training pairs"), "all": mark("pairs")}
 
 
 def accuracy_table(evaluations: Mapping[str, Evaluation], pairs: str = "unseen") -> str:
@@ -614,14 +618,15 @@ def accuracy_table(evaluations: Mapping[str, Evaluation], pairs: str = "unseen")
     rows = []
     for b, ((label, _, _), size, count) in enumerate(zip(first.buckets, first.bucket_sizes(),
                                                           first.bucket_pairs(pairs), strict=True)):
-        rows.append([label, f"{size:,}", f"{count:,}"] + [_percent(column[b]) for column in columns])
+        rows.append([t_marked(label), f"{size:,}", f"{count:,}"] + [_percent(column[b]) for column in columns])
     total = int(first.pair_mask(pairs).sum())
-    rows.append(["all", f"{first.counts.size:,}", f"{total:,}"]
+    rows.append([t("all"), f"{first.counts.size:,}", f"{total:,}"]
                 + [_percent(_mean(e.correct[e.pair_mask(pairs)])) for e in evaluations.values()])
-    table = text_table(["times seen", "products", PAIR_NAMES[pairs], *evaluations], rows)
+    table = text_table([t("times seen"), t("products"), t_marked(PAIR_NAMES[pairs]), *evaluations], rows)
     if pairs == "unseen":
-        trained = ", ".join(f"{name} {_percent(e.seen_accuracy)}" for name, e in evaluations.items())
-        table += (f"\non the {int(first.seen.sum()):,} training pairs (not a test of generalisation): " + trained)
+        trained = t(", ").join(f"{name} {_percent(e.seen_accuracy)}" for name, e in evaluations.items())
+        table += "\n" + t("on the {n:,} training pairs (not a test of generalisation): ", n=int(first.seen.sum()))
+        table += trained
     return table
 
 
@@ -662,20 +667,34 @@ def describe_product(
     """
     mask = task.items == item
     flipped = task.flipped()[mask]
-    examples = [f"type {c} → {int(y)}" + (" (flipped)" if f else "")
+    examples = [t("type {c} → {y}", c=c, y=int(y)) + (t(" (flipped)") if f else "")
                 for c, y, f in zip(task.contexts[mask], task.labels[mask], flipped, strict=True)]
     seen = task.seen()[item]  # (C,)
     seen_row = "".join("^" if s else " " for s in seen).rstrip()
-    width = max(len("seen in training"), *(len(name) for name in predictions))
-    lines = [f"product {item} ({group_name} {task.group[item]}), {int(mask.sum())} examples: " + ", ".join(examples),
-             f"{'customer type':>{width}}  " + "".join(str(c % 10) for c in range(task.num_contexts)),
-             f"{'the rule':>{width}}  " + _ones(task.truth[item]),
-             f"{'seen in training':>{width}}  " + seen_row]
+    names = {"types": t("customer type"), "rule": t("the rule"), "seen": t("seen in training")}
+    width = max(_width(names["seen"]), *(_width(name) for name in predictions))
+    head = t("product {item} ({group_name} {group}), {n} examples: ", item=item, group_name=group_name,
+             group=task.group[item], n=int(mask.sum()))
+    lines = [head + t(", ").join(examples),
+             f"{_right(names['types'], width)}  " + "".join(str(c % 10) for c in range(task.num_contexts)),
+             f"{_right(names['rule'], width)}  " + _ones(task.truth[item]),
+             f"{_right(names['seen'], width)}  " + seen_row]
     for name, predicted in predictions.items():
         row = np.asarray(predicted)[item]
         right = int(((row == task.truth[item]) & ~seen).sum())
-        lines.append(f"{name:>{width}}  {_ones(row)}  {right}/{int((~seen).sum())} held-out right")
+        score = t("{right}/{total} held-out right", right=right, total=int((~seen).sum()))
+        lines.append(f"{_right(name, width)}  {_ones(row)}  {score}")
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """The columns ``text`` takes in a monospaced font: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _right(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` columns (``f"{text:>{width}}"`` for text without wide characters)."""
+    return " " * max(0, width - _width(text)) + text
 
 
 def _ones(row: np.ndarray) -> str:

@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.projection import pca
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, new_figure
 from lookup_lib.lessons.kit.tables import format_bytes
@@ -75,10 +76,10 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
     costs = [ModelCost(int(n), here.dim, here.num_outputs, here.batch) for n in ns]  # sizes checked once, above
     fig = new_figure(8.5, 4.0)  # 850 x 400 px: shown at its own size in JupyterLab (868 px), not rescaled
     panels = [
-        ("params", "parameters", "onehot_params", "embedding_params",
+        ("params", t("parameters"), "onehot_params", "embedding_params",
          (f"one_hot → Linear(N, {num_outputs})", f"Embedding(N, {dim}) → Linear({dim}, {num_outputs})")),
-        ("input", "bytes of one input batch", "onehot_input_bytes", "index_input_bytes",
-         (f"one-hot floats ({batch}, N)", f"int64 indices ({batch},)")),
+        ("input", t("bytes of one input batch"), "onehot_input_bytes", "index_input_bytes",
+         (t("one-hot floats ({batch}, N)", batch=batch), t("int64 indices ({batch},)", batch=batch))),
     ]
     for i, (name, ylabel, onehot_attr, emb_attr, labels) in enumerate(panels):
         ax = fig.add_subplot(1, 2, i + 1, label=name)
@@ -92,7 +93,7 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
         ax.axvline(here.num_items, color=PADDING, linewidth=1, zorder=4, gid="here:N")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("N, the number of categories", color=INK)
+        ax.set_xlabel(t("N, the number of categories"), color=INK)
         ax.set_ylabel(ylabel, color=INK)
         ax.minorticks_off()  # a log axis's minor ticks cost most of the drawing time: the widget redraws fast
         ax.grid(True, which="major", color="#dddddd", linewidth=0.8)
@@ -101,8 +102,8 @@ def plot_model_costs(num_items: int, dim: int, num_outputs: int, batch: int,
     left, right = fig.axes
     # The titles depend on C, D and B only; N's numbers are written inside the axes (below the legend),
     # so that the layout, measured once per D, does not change when N moves (issue 17).
-    left.set_title(f"parameters (C = {num_outputs} outputs, D = {dim})", fontsize=10, color=INK)
-    right.set_title(f"input of one batch (B = {batch})", fontsize=10, color=INK)
+    left.set_title(t("parameters (C = {c} outputs, D = {d})", c=num_outputs, d=dim), fontsize=10, color=INK)
+    right.set_title(t("input of one batch (B = {b})", b=batch), fontsize=10, color=INK)
     box = {"facecolor": "white", "edgecolor": PADDING, "boxstyle": "round,pad=0.3"}
     for ax, text in zip((left, right), _readouts(here), strict=True):
         ax.text(0.03, 0.80, text, transform=ax.transAxes, ha="left", va="top", fontsize=9, color=INK, bbox=box,
@@ -114,9 +115,10 @@ _PANEL_ATTRS = {"params": ("onehot_params", "embedding_params"), "input": ("oneh
 
 
 def _readouts(here: ModelCost) -> tuple[str, str]:
-    at = f"at N = {here.num_items:,}:"
-    return (f"{at}\none-hot {here.onehot_params:,}\nembedding {here.embedding_params:,}",
-            f"{at}\none-hot {format_bytes(here.onehot_input_bytes)}\nindices {format_bytes(here.index_input_bytes)}")
+    at = t("at N = {n:,}:", n=here.num_items)
+    return ("\n".join([at, t("one-hot {n:,}", n=here.onehot_params), t("embedding {n:,}", n=here.embedding_params)]),
+            "\n".join([at, t("one-hot {size}", size=format_bytes(here.onehot_input_bytes)),
+                       t("indices {size}", size=format_bytes(here.index_input_bytes))]))
 
 
 def move_mark(fig: Figure, here: ModelCost) -> Figure:
@@ -138,7 +140,7 @@ def move_mark(fig: Figure, here: ModelCost) -> Figure:
 
 
 # -- accuracy by frequency -----------------------------------------------------------------------------------
-PAIR_LABELS = {"unseen": "held-out pairs", "seen": "training pairs", "all": "pairs"}
+PAIR_LABELS = {"unseen": mark("held-out pairs"), "seen": mark("training pairs"), "all": mark("pairs")}
 
 
 def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, pairs: str = "unseen",
@@ -183,12 +185,12 @@ def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, pairs: str = "
                 ax.text(bar.get_x() + bar.get_width() / 2, value + 1, f"{value:.0f}", ha="center", va="bottom",
                         fontsize=8, color=INK)
     ax.axhline(50, color=INK, linestyle=":", linewidth=1)
-    ax.text(n_buckets - 0.45, 51, "coin flip", ha="right", va="bottom", fontsize=8, color=INK)
+    ax.text(n_buckets - 0.45, 51, t("coin flip"), ha="right", va="bottom", fontsize=8, color=INK)
     counts = first.bucket_pairs(pairs) if hasattr(first, "bucket_pairs") else [None] * n_buckets
-    ax.set_xticks(x, [f"{label}\n({size:,} products" + (f",\n{n:,} pairs)" if n is not None else ")")
+    ax.set_xticks(x, [_bucket_tick(t_marked(label), size, n)
                       for label, size, n in zip(labels, sizes, counts, strict=True)])
-    ax.set_xlabel("times the product occurred in training", color=INK)
-    ax.set_ylabel(f"{PAIR_LABELS[pairs]} predicted right (%)", color=INK)
+    ax.set_xlabel(t("times the product occurred in training"), color=INK)
+    ax.set_ylabel(t("{pairs} predicted right (%)", pairs=t_marked(PAIR_LABELS[pairs])), color=INK)
     ax.set_ylim(0, 109)
     ax.set_xlim(-0.6, n_buckets - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
@@ -196,6 +198,13 @@ def plot_accuracy_by_frequency(evaluations: Mapping[str, Any], *, pairs: str = "
     if title:
         ax.set_title(title, fontsize=11, color=INK)
     return fig
+
+
+def _bucket_tick(label: str, size: int, n: int | None) -> str:
+    """A bucket's tick label: its name, its products and (when known) the pairs scored, on three lines."""
+    if n is None:
+        return t("{label}\n({size:,} products)", label=label, size=size)
+    return t("{label}\n({size:,} products,\n{n:,} pairs)", label=label, size=size, n=n)
 
 
 # -- the learned vectors -------------------------------------------------------------------------------------
@@ -259,29 +268,31 @@ def plot_learned_vectors(
             rows = inside & (group == k)
             ax.scatter(points[rows, 0], points[rows, 1], s=12, color=GROUP_COLORS[k], alpha=0.75, linewidths=0,
                        gid=f"points:{p}:{k}")
-        ax.set_title(f"{_range_text(low, high)} ({int(inside.sum()):,} rows)", fontsize=10, color=INK)
+        ax.set_title(t("{range} ({n:,} rows)", range=_range_text(low, high), n=int(inside.sum())), fontsize=10,
+                     color=INK)
         ax.set_xlim(low_corner[0] - margin, high_corner[0] + margin)
         ax.set_ylim(low_corner[1] - margin, high_corner[1] + margin)
         ax.set_aspect("equal")
         ax.axhline(0, color=PADDING, linewidth=0.8, zorder=0)
         ax.axvline(0, color=PADDING, linewidth=0.8, zorder=0)
         ax.tick_params(labelsize=8)
-        ax.set_xlabel("dimension 0" if dim == 2 else "principal component 1", fontsize=9, color=INK)
-    axes[0].set_ylabel("dimension 1" if dim == 2 else "principal component 2", fontsize=9, color=INK)
+        ax.set_xlabel(t("dimension 0") if dim == 2 else t("principal component 1"), fontsize=9, color=INK)
+    axes[0].set_ylabel(t("dimension 1") if dim == 2 else t("principal component 2"), fontsize=9, color=INK)
     _label_group_means(axes[-1], points, group, inside)
     fig.legend(handles=[Line2D([], [], marker="o", linestyle="", color=GROUP_COLORS[k], label=f"{group_name} {k}")
                         for k in groups], loc="outside right upper", fontsize=9, frameon=False)
-    source = f"the rows of the (N, {dim}) table" if dim == 2 else f"the (N, {dim}) table, PCA to 2-D"
-    fig.suptitle(title or f"What the embedding learned: {source}", fontsize=11, color=INK)
+    source = t("the rows of the (N, {dim}) table", dim=dim) if dim == 2 else t("the (N, {dim}) table, PCA to 2-D",
+                                                                                 dim=dim)
+    fig.suptitle(title or t("What the embedding learned: {source}", source=source), fontsize=11, color=INK)
     return fig
 
 
 def _range_text(low: int, high: int | None) -> str:
     if high == low == 0:
-        return "never seen"
+        return t("never seen")
     if high is None:
-        return f"seen {low}+ times"
-    return f"seen {low} time" if high == low == 1 else f"seen {low}–{high} times"
+        return t("seen {low}+ times", low=low)
+    return t("seen {low} time", low=low) if high == low == 1 else t("seen {low}–{high} times", low=low, high=high)
 
 
 def _label_group_means(ax: Any, points: np.ndarray, group: np.ndarray, inside: np.ndarray) -> None:
@@ -324,7 +335,7 @@ def plot_category_scores(
     if scores.ndim != 2 or scores.shape != truth.shape:
         raise ValueError(f"scores and truth must be 2-D arrays of the same shape, got {scores.shape} and {truth.shape}")
     n_rows, n_cols = scores.shape
-    row_labels = list(row_labels) if row_labels is not None else [f"category {i}" for i in range(n_rows)]
+    row_labels = list(row_labels) if row_labels is not None else [t("category {i}", i=i) for i in range(n_rows)]
     col_labels = list(col_labels) if col_labels is not None else [str(c) for c in range(n_cols)]
     fig = new_figure(0.55 * n_cols + 1.6, 0.5 * n_rows + 1.4)
     ax = fig.add_subplot()
@@ -345,9 +356,9 @@ def plot_category_scores(
     ax.set_aspect("equal")
     for side in ax.spines.values():
         side.set_visible(False)
-    fig.legend(handles=[Patch(facecolor=OUTPUT, label="rule: yes"), Patch(facecolor=NEUTRAL, edgecolor=PADDING,
-                                                                           label="rule: no"),
-                        Patch(facecolor="white", edgecolor=CHANGED, linewidth=2, label="score has the wrong sign")],
+    fig.legend(handles=[Patch(facecolor=OUTPUT, label=t("rule: yes")),
+                        Patch(facecolor=NEUTRAL, edgecolor=PADDING, label=t("rule: no")),
+                        Patch(facecolor="white", edgecolor=CHANGED, linewidth=2, label=t("score has the wrong sign"))],
                loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     if title:
         fig.suptitle(title, fontsize=11, color=INK)

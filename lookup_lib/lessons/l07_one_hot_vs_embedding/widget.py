@@ -7,6 +7,7 @@ import html
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.style import Blit, keep_layout
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l07_one_hot_vs_embedding.costs import ModelCost, model_costs
@@ -67,18 +68,19 @@ class ChoiceExplorer(FigureWidget):
         self._figures: dict[int, Figure] = {}  # one figure per D, updated in place when N moves
         controls = {
             "num_items": widgets.SelectionSlider(options=[(_short(n), n) for n in NUM_ITEMS], value=num_items,
-                                                 description="N (categories)", style={"description_width": "initial"},
+                                                 description=t("N (categories)"),
+                                                 style={"description_width": "initial"},
                                                  continuous_update=False,
                                                  # room for the readout "10,000,000" before the next control
                                                  layout=widgets.Layout(margin="2px 4.5em 2px 0")),
-            "dim": widgets.SelectionSlider(options=DIMS, value=dim, description="D (embedding dim)",
+            "dim": widgets.SelectionSlider(options=DIMS, value=dim, description=t("D (embedding dim)"),
                                            style={"description_width": "initial"}, continuous_update=False),
         }
-        self.hint = (f"C = {num_outputs} outputs, batches of B = {batch}. The one-hot input grows with N; "
-                     "the indices do not. Try D larger than C.")
+        self.hint = t("C = {c} outputs, batches of B = {b}. The one-hot input grows with N; the indices do not. "
+                      "Try D larger than C.", c=num_outputs, b=batch)
         super().__init__(controls, caption=self.hint)
         # Typing N: a value the slider has is set on it; any other is refused with a message (issue 16).
-        self.typed = widgets.Text(value="", placeholder="or type N, Enter", continuous_update=False,
+        self.typed = widgets.Text(value="", placeholder=t("or type N, Enter"), continuous_update=False,
                                   layout=widgets.Layout(width="11em"))
         self.typed.observe(self._on_typed, names="value")
         row = self.children[0]
@@ -97,8 +99,9 @@ class ChoiceExplorer(FigureWidget):
             self.controls["num_items"].value = n
             return
         choices = ", ".join(f"{v:,}" for v in NUM_ITEMS)
-        self.caption.value = (f"<span style='color:#d1495b'><b>N = {html.escape(str(change['new']))} is not on the "
-                              f"slider:</b> type one of {choices}.</span>")
+        refused = t("N = {typed} is not on the slider:", typed=html.escape(str(change["new"])))
+        advice = t("type one of {choices}.", choices=choices)
+        self.caption.value = f"<span style='color:#d1495b'><b>{refused}</b> {advice}</span>"
 
     def draw(self, num_items: int, dim: int) -> Figure:
         """The cost curves for this D, with this N marked.

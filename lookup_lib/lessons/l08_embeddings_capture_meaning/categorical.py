@@ -24,6 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lookup_lib.lessons.kit.i18n import t
+
 __all__ = [
     "ACTIVITIES", "LABEL_GROUPS", "MONTHS", "WEEKDAYS", "Activity", "CalendarClassifier", "CalendarData",
     "CalendarResult", "GroupedData", "LabelEmbeddingClassifier", "LabelResult", "OneHotCalendarClassifier",
@@ -59,8 +61,9 @@ class Activity:
         >>> ACTIVITIES[0].describe()
         'ski: peaks in jan–feb (strength 2.0) and on sat–sun (strength 1.0)'
         """
-        return (f"{self.name}: peaks in {_at(MONTHS, self.month_peak)} (strength {self.month_amp}) "
-                f"and on {_at(WEEKDAYS, self.week_peak)} (strength {self.week_amp})")
+        return t("{name}: peaks in {months} (strength {month_amp}) and on {weekdays} (strength {week_amp})",
+                 name=self.name, months=_at(MONTHS, self.month_peak), month_amp=self.month_amp,
+                 weekdays=_at(WEEKDAYS, self.week_peak), week_amp=self.week_amp)
 
 
 def _at(names: tuple[str, ...], peak: float) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 
 from lookup_lib.lessons.kit.exercise import Case, FunctionExercise, QuestionExercise
 from lookup_lib.lessons.kit.feedback import close, mismatch, whole_number
+from lookup_lib.lessons.kit.i18n import mark, t
 
 
 # -- model solutions (what solution() shows) ------------------------------------------------------
@@ -32,11 +33,11 @@ def nearest_rows(vectors, i, k):
 def _cosine_cases() -> list[Case]:
     rng = np.random.default_rng(8)
     return [
-        Case("same direction, different lengths", (np.array([1.0, 2.0]), np.array([3.0, 6.0]))),
-        Case("perpendicular", (np.array([1.0, 0.0]), np.array([0.0, 5.0]))),
-        Case("opposite", (np.array([1.0, -1.0, 2.0]), np.array([-2.0, 2.0, -4.0]))),
-        Case("random 16-D vectors", (rng.normal(size=16), rng.normal(size=16))),
-        Case("float32 inputs", (np.array([3.0, 4.0], dtype=np.float32), np.array([4.0, 3.0], dtype=np.float32))),
+        Case(mark("same direction, different lengths"), (np.array([1.0, 2.0]), np.array([3.0, 6.0]))),
+        Case(mark("perpendicular"), (np.array([1.0, 0.0]), np.array([0.0, 5.0]))),
+        Case(mark("opposite"), (np.array([1.0, -1.0, 2.0]), np.array([-2.0, 2.0, -4.0]))),
+        Case(mark("random 16-D vectors"), (rng.normal(size=16), rng.normal(size=16))),
+        Case(mark("float32 inputs"), (np.array([3.0, 4.0], dtype=np.float32), np.array([4.0, 3.0], dtype=np.float32))),
     ]
 
 
@@ -49,11 +50,11 @@ def _cosine_reference(a, b) -> np.ndarray:
 def _diagnose_cosine(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
     a, b = (np.asarray(x, dtype=float) for x in case.args)
     if close(got, a @ b):
-        return "that is the dot product: divide it by the two lengths, ‖a‖ · ‖b‖."
+        return t("that is the dot product: divide it by the two lengths, ‖a‖ · ‖b‖.")
     if close(got, a @ b / np.linalg.norm(a)) or close(got, a @ b / np.linalg.norm(b)):
-        return "divide by the lengths of both vectors, not just one."
+        return t("divide by the lengths of both vectors, not just one.")
     if close(got, 1 - expected):
-        return "that is the cosine *distance* (1 − cosine); return the similarity itself."
+        return t("that is the cosine *distance* (1 − cosine); return the similarity itself.")
     return None
 
 
@@ -61,10 +62,10 @@ def _nearest_cases() -> list[Case]:
     rng = np.random.default_rng(9)
     rows = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 0.1], [1.0, 1.0], [-1.0, 0.0]])
     return [
-        Case("five 2-D rows, k=2", (rows, 0, 2)),
-        Case("a long row is still near (direction, not length)", (rows, 1, 3)),
-        Case("k = all the others", (rows, 4, 4)),
-        Case("random 16-D table", (rng.normal(size=(30, 16)), 7, 5)),
+        Case(mark("five 2-D rows, k=2"), (rows, 0, 2)),
+        Case(mark("a long row is still near (direction, not length)"), (rows, 1, 3)),
+        Case(mark("k = all the others"), (rows, 4, 4)),
+        Case(mark("random 16-D table"), (rng.normal(size=(30, 16)), 7, 5)),
     ]
 
 
@@ -95,14 +96,14 @@ def _compare_nearest(case: Case, got: np.ndarray, expected: np.ndarray) -> list[
 def _diagnose_nearest(case: Case, got: np.ndarray, expected: np.ndarray) -> str | None:
     vectors, i, k = case.args
     if i in got.tolist():
-        return f"row {i} itself is in the answer: leave the query row out."
+        return t("row {i} itself is in the answer: leave the query row out.", i=i)
     distances = np.linalg.norm(np.asarray(vectors) - np.asarray(vectors)[i], axis=1)
     distances[i] = np.inf
     same_rows = sorted(got.tolist()) == sorted(expected.tolist())
     if same_rows:
-        return "the right rows in the wrong order: most similar first."
+        return t("the right rows in the wrong order: most similar first.")
     if got.tolist() == np.argsort(distances, kind="stable")[:k].tolist():
-        return "those are the nearest by Euclidean distance; use cosine similarity (divide by the lengths)."
+        return t("those are the nearest by Euclidean distance; use cosine similarity (divide by the lengths).")
     return None
 
 
@@ -110,8 +111,9 @@ def _diagnose_nearest(case: Case, got: np.ndarray, expected: np.ndarray) -> str 
 EXERCISES = [
     FunctionExercise(
         name="cosine_similarity",
-        title="Write cosine_similarity(a, b): the cosine of the angle between two 1-D vectors, as a float.",
-        hint="The dot product a @ b, divided by the product of the lengths np.linalg.norm(a) * np.linalg.norm(b).",
+        title=mark("Write cosine_similarity(a, b): the cosine of the angle between two 1-D vectors, as a float."),
+        hint=mark("The dot product a @ b, divided by the product of the lengths "
+                  "np.linalg.norm(a) * np.linalg.norm(b)."),
         arg_names=("a", "b"),
         cases=_cosine_cases,
         reference=_cosine_reference,
@@ -120,11 +122,11 @@ EXERCISES = [
     ),
     FunctionExercise(
         name="nearest_rows",
-        title=(
+        title=mark(
             "Write nearest_rows(vectors, i, k): the indices of the k rows most cosine-similar to row i, "
             "most similar first, row i left out."
         ),
-        hint=(
+        hint=mark(
             "Divide each row by its length; then unit @ unit[i] gives every cosine at once. Set the "
             "entry of row i to -inf and take np.argsort(-sims)[:k]."
         ),
@@ -137,17 +139,18 @@ EXERCISES = [
     ),
     QuestionExercise(
         name="skipgram_pair_count",
-        title="How many (center, context) pairs does a sentence of 5 words give with window=2? Answer an int.",
-        hint="Count the pairs of words 1 apart and 2 apart in the sentence; each gives two pairs (both directions).",
+        title=mark("How many (center, context) pairs does a sentence of 5 words give with window=2? Answer an int."),
+        hint=mark("Count the pairs of words 1 apart and 2 apart in the sentence; each gives two pairs "
+                  "(both directions)."),
         answer=14,
         normalize=whole_number,
         wrong={
-            7: "Each pair of nearby words gives two (center, context) pairs: each word is the center once.",
-            20: "Near the ends of the sentence there are fewer than 2 words on one side.",
-            10: "The window is 2 on *each* side: words 2 apart count too.",
-            8: "Count both directions: (a, b) and (b, a).",
+            7: mark("Each pair of nearby words gives two (center, context) pairs: each word is the center once."),
+            20: mark("Near the ends of the sentence there are fewer than 2 words on one side."),
+            10: mark("The window is 2 on *each* side: words 2 apart count too."),
+            8: mark("Count both directions: (a, b) and (b, a)."),
         },
-        fallback="List the pairs 1 apart (4 of them) and 2 apart (3), and count each in both directions.",
-        explanation="Words 1 apart: 4 pairs; 2 apart: 3 pairs; each in both directions: 2 × (4 + 3) = 14.",
+        fallback=mark("List the pairs 1 apart (4 of them) and 2 apart (3), and count each in both directions."),
+        explanation=mark("Words 1 apart: 4 pairs; 2 apart: 3 pairs; each in both directions: 2 × (4 + 3) = 14."),
     ),
 ]

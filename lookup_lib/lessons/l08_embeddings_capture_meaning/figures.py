@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
 
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.style import DPI, HIGHLIGHT, INK, NEUTRAL, OUTPUT, PADDING, new_figure
 
 __all__ = ["GROUP_COLORS", "NeighbourhoodFigure", "group_colors", "plot_context_window", "plot_neighbours",
@@ -29,6 +30,11 @@ __all__ = ["GROUP_COLORS", "NeighbourhoodFigure", "group_colors", "plot_context_
 
 # Colours of word groups (Tableau 10 without its orange, which means HIGHLIGHT in every lesson).
 GROUP_COLORS = ("#4e79a7", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#9c755f", "#ff9da7", "#edc948", "#bab0ac")
+
+# The titles the lesson gives plot_rings: its keys are data too (the lesson tells weekdays from months by
+# them), so they stay English there and are translated where drawn (any other title is drawn as given).
+RING_TITLES = (mark("weekdays, before training"), mark("weekdays, trained"), mark("months, before training"),
+               mark("months, trained"))
 
 
 def group_colors(groups: Sequence[str]) -> dict[str, str]:
@@ -69,12 +75,13 @@ def plot_context_window(words: Sequence[str], center: int, window: int = 2) -> F
         ax.text(x + width / 2, 1.15, str(i), ha="center", va="bottom", fontsize=8, color=INK)
         x += width + 0.3
     pairs = "  ".join(f"({words[center]}, {words[i]})" for i in context)
-    ax.text(x / 2, -0.35, f"pairs (center, context): {pairs}", ha="center", va="top", fontsize=10, color=INK)
+    ax.text(x / 2, -0.35, t("pairs (center, context): {pairs}", pairs=pairs), ha="center", va="top", fontsize=10,
+            color=INK)
     ax.set_xlim(-0.1, x - 0.2)
     ax.set_ylim(-0.9, 1.6)
     ax.axis("off")
-    ax.set_title(f"window = {window}: the words at most {window} places away are the context of '{words[center]}'",
-                 fontsize=10, color=INK)
+    ax.set_title(t("window = {window}: the words at most {window} places away are the context of '{word}'",
+                   window=window, word=words[center]), fontsize=10, color=INK)
     return fig
 
 
@@ -110,21 +117,22 @@ def plot_neighbours(query: str, words: Sequence[str], similarities: Sequence[flo
     ax.invert_yaxis()
     ax.set_xlim(min(0.0, float(sims.min(initial=0.0))) - 0.05, 1.15)
     ax.axvline(0, color=INK, linewidth=0.8)
-    ax.set_xlabel("cosine similarity", fontsize=9)
+    ax.set_xlabel(t("cosine similarity"), fontsize=9)
     ax.tick_params(axis="x", labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(f"nearest neighbours of '{query}'", fontsize=10, color=INK)
+    ax.set_title(t("nearest neighbours of '{query}'", query=query), fontsize=10, color=INK)
     if same_group is not None:
-        named = f" ({group})" if group else ""
-        ax.legend(handles=[Patch(color=OUTPUT, label=f"same group as '{query}'{named}"),
-                           Patch(color=PADDING, label="another group")],
+        same_label = (t("same group as '{query}' ({group})", query=query, group=group) if group
+                      else t("same group as '{query}'", query=query))
+        ax.legend(handles=[Patch(color=OUTPUT, label=same_label),
+                           Patch(color=PADDING, label=t("another group"))],
                   loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize=8, frameon=False)
     return fig
 
 
 def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[str] | None = None, *,
                     label: Sequence[str] | None = None, highlight: str | None = None, circle: Sequence[str] = (),
-                    title: str = "word vectors, projected to 2-D", explained: Sequence[float] | None = None,
+                    title: str = mark("word vectors, projected to 2-D"), explained: Sequence[float] | None = None,
                     ax: Axes | None = None) -> Figure:
     """2-D points coloured by group, each group named at its centre, some words written next to their point.
 
@@ -139,7 +147,7 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
     highlight : a word drawn larger, in orange, and always labelled (its group's name is left out,
         to make room for the label)
     circle : words whose points get a teal ring (e.g. the neighbours of ``highlight``)
-    title : the title of the Axes
+    title : the title of the Axes (the default is drawn in the lessons' language)
     explained : the share of the variance each axis keeps (e.g. the second result of ``pca``),
         written in the axis labels
     ax : draw on this Axes instead of a new figure
@@ -174,9 +182,10 @@ def plot_projection(points: np.ndarray, words: Sequence[str], groups: Sequence[s
     ax.set_aspect("equal", adjustable="box")  # distances in the picture are distances in the projection
     ax.tick_params(labelsize=8)
     for k, setter in enumerate((ax.set_xlabel, ax.set_ylabel)):
-        share = f" ({float(explained[k]):.0%} of the variance)" if explained is not None else ""
-        setter(f"PC {k + 1}{share}", fontsize=9, color=INK)
-    ax.set_title(title, fontsize=10, color=INK)
+        axis = (t("PC {k} ({share:.0%} of the variance)", k=k + 1, share=float(explained[k]))
+                if explained is not None else f"PC {k + 1}")
+        setter(axis, fontsize=9, color=INK)
+    ax.set_title(t_marked(title), fontsize=10, color=INK)
     _label_points(ax, points, list(words), to_label, bold=highlight)  # last: it needs the final layout
     return fig
 
@@ -259,14 +268,14 @@ class NeighbourhoodFigure:
                                    fontsize=10, color=INK)
         self.ring_title = fig.text(0.75, 0.985, "", ha="center", va="top", fontsize=10, color=INK)
         bars.axvline(0, color=INK, linewidth=0.8)
-        bars.set_xlabel("cosine similarity", fontsize=9)
+        bars.set_xlabel(t("cosine similarity"), fontsize=9)
         bars.tick_params(axis="x", labelsize=8)
         bars.set_yticks([])
         bars.spines[["top", "right"]].set_visible(False)
         self.legend = None
         if self.group_of is not None:
-            self.legend = bars.legend(handles=[Patch(color=OUTPUT, label="same group"),
-                                               Patch(color=PADDING, label="another group")],
+            self.legend = bars.legend(handles=[Patch(color=OUTPUT, label=t("same group")),
+                                               Patch(color=PADDING, label=t("another group"))],
                                       loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=2, fontsize=8,
                                       frameon=False)
         # -- ring
@@ -312,9 +321,10 @@ class NeighbourhoodFigure:
         rows = max(k, 8)  # bars keep their thickness from 1 to 8 neighbours
         self.bars_ax.set_ylim(rows - 0.5, -0.5)
         self.bars_ax.set_xlim(min(0.0, float(sims.min(initial=0.0))) - 0.05, 1.15)
-        self.bars_title.set_text(f"nearest neighbours of '{query}'")
+        self.bars_title.set_text(t("nearest neighbours of '{query}'", query=query))
         if self.legend is not None:
-            self.legend.get_texts()[0].set_text(f"same group as '{query}' ({self.group_of.get(query)})")
+            self.legend.get_texts()[0].set_text(t("same group as '{query}' ({group})", query=query,
+                                                  group=self.group_of.get(query)))
         # ring: neighbour r at angle 90° - 360° r / k on the unit circle
         angles = np.pi / 2 - 2 * np.pi * np.arange(k) / max(k, 1)
         xy = np.stack([np.cos(angles), np.sin(angles)], axis=1)
@@ -337,8 +347,10 @@ class NeighbourhoodFigure:
             label.set_verticalalignment("bottom" if y > 0.2 else "top" if y < -0.2 else "center")
         self.centre.set_gid(f"highlight:{query}")
         self.centre_label.set_text(query)
-        self.ring_title.set_text(f"'{query}' and its {k} neighbour{'s' if k != 1 else ''}, by rank\n"
-                                 "(most similar on top, then clockwise)")
+        self.ring_title.set_text(
+            t("'{query}' and its {k} neighbours, by rank\n(most similar on top, then clockwise)", query=query, k=k)
+            if k != 1 else
+            t("'{query}' and its {k} neighbour, by rank\n(most similar on top, then clockwise)", query=query, k=k))
         return self.fig
 
 
@@ -398,7 +410,7 @@ def _draw_ring(ax: Axes, points: np.ndarray, names: list[str], title: str) -> No
     _pad_limits(ax, points, margin=0.18)
     ax.set_aspect("equal", adjustable="box")
     ax.tick_params(labelsize=7)
-    ax.set_title(title, fontsize=10, color=INK)
+    ax.set_title(t_marked(title), fontsize=10, color=INK)
 
 
 # -- similarity matrices ---------------------------------------------------------------------------
@@ -437,7 +449,7 @@ def plot_similarity_matrices(matrices: Sequence[np.ndarray], labels: Sequence[st
             _frame_blocks(ax, list(groups))
         if titles is not None:
             ax.set_title(titles[k], fontsize=10, color=INK)
-    fig.colorbar(image, ax=list(axes), shrink=0.8, label="cosine similarity")
+    fig.colorbar(image, ax=list(axes), shrink=0.8, label=t("cosine similarity"))
     return fig
 
 

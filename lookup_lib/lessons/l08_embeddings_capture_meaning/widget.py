@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.checks import from_torch
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.projection import pca
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l08_embeddings_capture_meaning.figures import NeighbourhoodFigure
@@ -64,11 +65,11 @@ class NeighbourExplorer(FigureWidget):
         if first not in self.words:
             raise ValueError(f"{first!r} is not one of the words given")
         controls = {
-            "word": widgets.Dropdown(options=sorted(self.words), value=first, description="word"),
+            "word": widgets.Dropdown(options=sorted(self.words), value=first, description=t("word")),
             "k": widgets.IntSlider(value=k, min=1, max=min(self.figure.slots, len(self.words) - 1),
-                                   description="neighbours"),
+                                   description=t("neighbours")),
         }
-        super().__init__(controls, caption=(
+        super().__init__(controls, caption=t(
             "Neighbours are measured with cosine similarity in all dimensions; right: the same neighbours "
             "around the word, by rank (line width = similarity)."))
 

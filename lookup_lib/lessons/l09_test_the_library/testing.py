@@ -37,6 +37,7 @@ import numpy as np
 
 from lookup_lib import core
 from lookup_lib.lessons.kit.feedback import FAIL, PASS, TODO, describe_exception
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 
 __all__ = [
     "BUGS",
@@ -113,7 +114,7 @@ def _without_docstring(lines: list[str], node: ast.AST, first_line: int) -> list
         return lines
     start, end = body[0].lineno - first_line, body[0].end_lineno - first_line
     indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
-    return lines[:start] + [f'{indent}"""(docstring left out)"""'] + lines[end + 1 :]
+    return lines[:start] + [f'{indent}"""{t("(docstring left out)")}"""'] + lines[end + 1 :]
 
 
 def source_of(obj: Any, docstring: bool = True) -> str:
@@ -451,27 +452,27 @@ BUGS: dict[str, Bug] = {
             core,
             "scatter_add_rows",
             scatter_overwrite,
-            "the backward overwrites repeated rows instead of adding them (out[rows] = values)",
-            "use an index that repeats, and compare row k of the gradient with the sum of the "
-            "output gradients at every position where the index is k (or with torch's gradient).",
+            mark("the backward overwrites repeated rows instead of adding them (out[rows] = values)"),
+            mark("use an index that repeats, and compare row k of the gradient with the sum of the "
+                 "output gradients at every position where the index is k (or with torch's gradient)."),
         ),
         Bug(
             "padding",
             core,
             "normalize_padding_idx",
             padding_forgotten,
-            "the backward forgets padding_idx: the padding row gets a gradient",
-            "draw a padding_idx and indices that contain it, then assert that the padding row "
-            "of the gradient is exactly zero.",
+            mark("the backward forgets padding_idx: the padding row gets a gradient"),
+            mark("draw a padding_idx and indices that contain it, then assert that the padding row "
+                 "of the gradient is exactly zero."),
         ),
         Bug(
             "negative_wraps",
             core,
             "check_range",
             negative_indices_wrap,
-            "a negative index wraps around to the end of the table instead of raising",
-            "draw a negative index and assert that the lookup raises IndexError "
-            "(with pytest.raises(IndexError): ...), as torch does.",
+            mark("a negative index wraps around to the end of the table instead of raising"),
+            mark("draw a negative index and assert that the lookup raises IndexError "
+                 "(with pytest.raises(IndexError): ...), as torch does."),
         ),
     )
 }
@@ -541,12 +542,12 @@ def run_test(test_fn: Callable[[], Any], max_lines: int = 12) -> None:
     ✗ test_fails failed:
         AssertionError: arithmetic is broken
     """
-    name = getattr(test_fn, "__name__", "the test")
+    name = getattr(test_fn, "__name__", t("the test"))
     error = _run_test(test_fn)
     if error is None:
-        print(f"{PASS} {name} passed")
+        print(PASS, t("{name} passed", name=name))
         return
-    print(f"{FAIL} {name} failed:")
+    print(FAIL, t("{name} failed:", name=name))
     print(*(f"    {line}" for line in _failure(error, max_lines)), sep="\n")
 
 
@@ -567,10 +568,10 @@ def check_property_test(test_fn: Callable[[], Any] | None, bug: str = "overwrite
     """
     found = BUGS[bug]
     if test_fn is None:
-        print(f"{TODO} not attempted yet — write your test in place of the stub, then run this cell again.")
+        print(TODO, t("not attempted yet — write your test in place of the stub, then run this cell again."))
         return False
     if not callable(test_fn):
-        print(f"{FAIL} expected a test function, got a {type(test_fn).__name__}; pass the function itself.")
+        print(FAIL, t("expected a test function, got a {kind}; pass the function itself.", kind=type(test_fn).__name__))
         return False
     try:
         seen = _CHECKED.get(test_fn, {})
@@ -595,22 +596,25 @@ _CHECKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _check_property_test(test_fn: Callable[[], Any], found: Bug) -> bool:
     """The work of :func:`check_property_test`, on a callable test and a known bug."""
-    name = getattr(test_fn, "__name__", "your test")
+    name = getattr(test_fn, "__name__", t("your test"))
     error = _run_test(test_fn)
     if isinstance(error, NotImplementedError):
-        print(f"{TODO} {name}: not attempted yet — write your test in place of the stub, then run this cell again.")
+        print(TODO, t("{name}: not attempted yet — write your test in place of the stub, then run this cell again.",
+                      name=name))
         return False
     if error is not None:
-        print(f"{FAIL} {name} fails on the real lookup_lib, which is correct here; fix the test first:")
+        print(FAIL, t("{name} fails on the real lookup_lib, which is correct here; fix the test first:", name=name))
         print(*(f"    {line}" for line in _failure(error)), sep="\n")
         return False
     with broken_library(found.name):
         caught = _run_test(test_fn)
     if caught is None:
-        print(f"{FAIL} {name} passes on the real lookup_lib, but also on the broken one: it missed the bug.")
-        print(f"  The bug: {found.description}.")
-        print(f"  Hint: {found.hint}")
+        print(FAIL, t("{name} passes on the real lookup_lib, but also on the broken one: it missed the bug.",
+                      name=name))
+        print("  " + t("The bug: {bug}.", bug=t_marked(found.description)))
+        print("  " + t("Hint: {hint}", hint=t_marked(found.hint)))
         return False
-    print(f"{PASS} {name} passes on the real lookup_lib and catches the bug: {found.description}.")
+    print(PASS, t("{name} passes on the real lookup_lib and catches the bug: {bug}.", name=name,
+                  bug=t_marked(found.description)))
     print(*(f"    {line}" for line in _failure(caught)), sep="\n")
     return True

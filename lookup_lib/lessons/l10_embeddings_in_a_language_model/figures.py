@@ -14,12 +14,15 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from lookup_lib.lessons.kit import style
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.style import CHANGED, HIGHLIGHT, INK, NEUTRAL, OUTPUT, draw_table, new_figure
 
 __all__ = ["TokenPlusPosition", "char_group", "plot_char_map", "plot_losses", "plot_token_plus_position"]
 
 VOWELS = set("aeiou")
-_GROUP_COLOR = {"vowel": CHANGED, "consonant": OUTPUT, "punctuation": HIGHLIGHT, "space and specials": INK}
+# the groups char_group names (data, tested); their legend labels are translated where they are drawn
+_GROUP_COLOR = {mark("vowel"): CHANGED, mark("consonant"): OUTPUT, mark("punctuation"): HIGHLIGHT,
+                mark("space and specials"): INK}
 _CURVE_COLORS = (CHANGED, OUTPUT, HIGHLIGHT, INK)
 
 
@@ -47,14 +50,14 @@ def plot_losses(curves: Mapping[str, Sequence[float]], held_out: Mapping[str, fl
         values = np.asarray(losses, dtype=np.float64)
         w = max(1, min(window, values.size))
         smooth = np.convolve(values, np.ones(w) / w, mode="valid")
-        (line,) = ax.plot(np.arange(w - 1, values.size), smooth, color=color, label=f"{name}: training")
+        (line,) = ax.plot(np.arange(w - 1, values.size), smooth, color=color, label=t("{name}: training", name=name))
         line.set_gid(f"curve:{name}")
         if held_out and name in held_out:
             level = ax.axhline(held_out[name], color=color, linestyle="--", linewidth=1,
-                               label=f"{name}: held out {held_out[name]:.3f}")
+                               label=t("{name}: held out {loss:.3f}", name=name, loss=held_out[name]))
             level.set_gid(f"held_out:{name}")
-    ax.set_xlabel("step", color=INK)
-    ax.set_ylabel("cross-entropy (nats per character)", color=INK)
+    ax.set_xlabel(t("step"), color=INK)
+    ax.set_ylabel(t("cross-entropy (nats per character)"), color=INK)
     ax.set_facecolor(NEUTRAL)
     ax.grid(color="white")
     ax.legend(fontsize=8, frameon=False)
@@ -73,13 +76,13 @@ def plot_char_map(points: np.ndarray, words: Sequence[str], title: str = "", ski
     shown = [k for k, w in enumerate(words) if w not in skip]
     for group, color in _GROUP_COLOR.items():
         ks = [k for k in shown if char_group(words[k]) == group]
-        ax.scatter(pts[ks, 0], pts[ks, 1], s=260, color=color, alpha=0.25, label=group)
+        ax.scatter(pts[ks, 0], pts[ks, 1], s=260, color=color, alpha=0.25, label=t_marked(group))
         for k in ks:
             name = "␣" if words[k] == " " else words[k]
             text = ax.text(pts[k, 0], pts[k, 1], name, ha="center", va="center", fontsize=10, color=color)
             text.set_gid(f"char:{words[k]}")
-    ax.set_xlabel("dimension 0", color=INK)
-    ax.set_ylabel("dimension 1", color=INK)
+    ax.set_xlabel(t("dimension {k}", k=0), color=INK)
+    ax.set_ylabel(t("dimension {k}", k=1), color=INK)
     ax.set_facecolor(NEUTRAL)
     ax.grid(color="white")
     ax.legend(fontsize=8, frameon=False, loc="best")
@@ -115,7 +118,8 @@ class TokenPlusPosition:
     lies inside its axes); without it, the figure is laid out when it is drawn, as any other.
     """
 
-    TITLES = ("tok_emb(ids)", "+ pos_emb(arange(T))", "= x, the model's input")
+    # the panels' titles (English: also each axes' label, which tests look for); shown in the lesson's language
+    TITLES = ("tok_emb(ids)", "+ pos_emb(arange(T))", mark("= x, the model's input"))
 
     def __init__(self, steps: int, dim: int, fmt: str = "{:.1f}", keep_layout: bool = True) -> None:
         self.steps, self.dim, self.fmt = steps, dim, fmt
@@ -130,7 +134,7 @@ class TokenPlusPosition:
         self.cells: list[list[list[Rectangle]]] = []
         self.row_labels: list[list[Text]] = []
         for ax, title in zip(axes, self.TITLES, strict=True):
-            draw_table(ax, zeros, row_labels=blank, title=title, fmt=fmt, max_rows=max(steps, 1))
+            draw_table(ax, zeros, row_labels=blank, title=t_marked(title), fmt=fmt, max_rows=max(steps, 1))
             ax.set_label(title)
             ax.set_xlim(-2.6, dim + 0.1)
             # the table's artists, found by where draw_table put them: cell (r, c) at (c, r), its number at its centre

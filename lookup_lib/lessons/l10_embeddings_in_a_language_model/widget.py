@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import lookup_lib as L
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.kit.style import message_figure
 from lookup_lib.lessons.kit.vocab import Vocab
 from lookup_lib.lessons.kit.widget import FigureWidget
@@ -43,11 +44,11 @@ class TokenPositionExplorer(FigureWidget):
         self._tables: dict[int, TokenPlusPosition] = {}
         self._message: Figure | None = None
         controls = {
-            "text": widgets.Text(value=text, description="context", continuous_update=False),
+            "text": widgets.Text(value=text, description=t("context"), continuous_update=False),
             "position": widgets.IntSlider(value=0, min=0, max=len(self.pos_table) - 1, description="t"),
         }
-        super().__init__(controls, caption=f"The context length is {len(self.pos_table)}: type more characters "
-                                           "than that to see the position table refuse. Press Enter.")
+        super().__init__(controls, caption=t("The context length is {n}: type more characters than that to see the "
+                                             "position table refuse. Press Enter.", n=len(self.pos_table)))
 
     def draw(self, text: str, position: int) -> Figure:
         ids = self.vocab.encode(list(text))  # (T,)

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lookup_lib.lessons.kit import style
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.style import INK, NEUTRAL, OUTPUT, new_figure
 from lookup_lib.lessons.l11_tables_too_big_for_one_machine.plans import Plan, route, traffic
 
@@ -14,17 +15,19 @@ SHARD_COLORS = ["#f2a541", "#7fb7be", "#d1495b", "#8d6cab"]
 __all__ = ["SHARD_COLORS", "RoutingFigure", "draw_routing", "plot_zipf"]
 
 
-def plot_zipf(counts: np.ndarray, title: str = "word frequencies") -> Figure:
-    """Rank-frequency on log-log axes, and the share of all tokens the top k words cover."""
+def plot_zipf(counts: np.ndarray, title: str = mark("word frequencies")) -> Figure:
+    """Rank-frequency on log-log axes, and the share of all tokens the top k words cover (the default title is
+    drawn in the lessons' language)."""
     counts = np.asarray(counts)
     fig = new_figure(9, 3.2)
     left, right = fig.subplots(1, 2)
     ranks = np.arange(1, len(counts) + 1)
     left.loglog(ranks, counts, color=INK, lw=1.5)
-    left.set(xlabel="rank of the word (1 = most frequent)", ylabel="occurrences", title=title)
+    left.set(xlabel=t("rank of the word (1 = most frequent)"), ylabel=t("occurrences"), title=t_marked(title))
     cover = np.cumsum(counts) / counts.sum()
     right.semilogx(ranks, 100 * cover, color=OUTPUT, lw=2)
-    right.set(xlabel="the k most frequent words", ylabel="% of all tokens", title="share of lookups", ylim=(0, 101))
+    right.set(xlabel=t("the k most frequent words"), ylabel=t("% of all tokens"), title=t("share of lookups"),
+              ylim=(0, 101))
     right.grid(alpha=0.3)
     return fig
 
@@ -32,7 +35,8 @@ def plot_zipf(counts: np.ndarray, title: str = "word frequencies") -> Figure:
 # The widest figure a lesson shows at its own pixel size (JupyterLab's output area is 868 px wide; wider PNGs
 # are shrunk by the browser and look blurry).
 WIDTH_INCHES = 8.6
-_KIND = {"block": "row-wise (blocks)", "cyclic": "row-wise (row k on rank k % W)", "table": "table-wise"}
+_KIND = {"block": mark("row-wise (blocks)"), "cyclic": mark("row-wise (row k on rank k % W)"),
+         "table": mark("table-wise")}
 
 
 def draw_routing(plan: Plan, batches: list[np.ndarray], dim: int, ymax: float | None = None) -> Figure:
@@ -69,7 +73,7 @@ class RoutingFigure:
         self.indices = [[top.text(k + 0.5, r + 0.5, "", ha="center", va="center", fontsize=8, color=INK)
                          for k in range(size)] for r in range(world_size)]
         for r in range(world_size):
-            top.text(-0.2, r + 0.5, f"rank {r}'s batch", ha="right", va="center", fontsize=9, color=INK)
+            top.text(-0.2, r + 0.5, t("rank {r}'s batch", r=r), ha="right", va="center", fontsize=9, color=INK)
         top.set_xlim(-2.6, size + 0.1)
         top.set_ylim(world_size + 0.1, -0.1)
         top.axis("off")
@@ -78,10 +82,11 @@ class RoutingFigure:
         self.bars = list(bottom.bar(ranks, np.zeros(world_size), color=[SHARD_COLORS[r % len(SHARD_COLORS)]
                                                                         for r in ranks], edgecolor=INK))
         self.totals = [bottom.text(r, 0, "", ha="center", va="bottom", fontsize=9, color=INK) for r in ranks]
-        bottom.set_xticks(ranks, [f"rank {r}" for r in ranks])
-        bottom.set_ylabel("bytes sent per step")
+        bottom.set_xticks(ranks, [t("rank {r}", r=r) for r in ranks])
+        bottom.set_ylabel(t("bytes sent per step"))
         bottom.set_ylim(0, ymax)
-        bottom.set_title(f"indices out, rows back, gradients out (D = {dim}, float32)", fontsize=10, color=INK)
+        bottom.set_title(t("indices out, rows back, gradients out (D = {dim}, float32)", dim=dim), fontsize=10,
+                         color=INK)
         bottom.set_facecolor(NEUTRAL)
         if keep_layout:
             style.keep_layout(self.fig, [t for row in self.indices for t in row] + self.totals)
@@ -108,8 +113,11 @@ class RoutingFigure:
 
 
 def _title(plan: Plan) -> str:
-    shards = "1 shard" if plan.world_size == 1 else f"{plan.world_size} shards"
-    return f"{plan.num_rows} rows on {shards}, {_KIND[plan.kind]}: colour = the shard that owns the row"
+    kind = t_marked(_KIND[plan.kind])
+    if plan.world_size == 1:
+        return t("{rows} rows on 1 shard, {kind}: colour = the shard that owns the row", rows=plan.num_rows, kind=kind)
+    return t("{rows} rows on {shards} shards, {kind}: colour = the shard that owns the row", rows=plan.num_rows,
+             shards=plan.world_size, kind=kind)
 
 
 def _box(x: float, y: float, color: str):

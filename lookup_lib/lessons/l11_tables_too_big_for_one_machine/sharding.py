@@ -35,6 +35,7 @@ import torch.multiprocessing as mp
 import torch.nn.functional as F
 
 from lookup_lib.checks import check_range
+from lookup_lib.lessons.kit.i18n import t
 from lookup_lib.lessons.l11_tables_too_big_for_one_machine.plans import (
     INDEX_BYTES,
     Plan,
@@ -325,7 +326,8 @@ def launch(job: str, world_size: int, timeout: float = 60.0, **options: Any) -> 
     try:
         while not ctx.join(timeout=0.05):
             if time.monotonic() > deadline:
-                raise ShardFailure(f"{job!r} on {world_size} processes ran past {timeout:g} s; stopped every rank")
+                raise ShardFailure(t("{job} on {n} processes ran past {timeout:g} s; stopped every rank",
+                                     job=repr(job), n=world_size, timeout=timeout))
         return [torch.load(os.path.join(outdir, f"rank{r}.pt"), weights_only=False) for r in range(world_size)]
     except mp.ProcessRaisedException:
         for r in range(world_size):
@@ -335,10 +337,10 @@ def launch(job: str, world_size: int, timeout: float = 60.0, **options: Any) -> 
                     name, _, message = f.read().partition("\n")
                 error = {"IndexError": IndexError, "ValueError": ValueError}.get(name, ShardFailure)
                 raise error(message) from None
-        raise ShardFailure(f"a rank of {job!r} raised; stopped every rank") from None
+        raise ShardFailure(t("a rank of {job} raised; stopped every rank", job=repr(job))) from None
     except mp.ProcessExitedException as exc:
-        raise ShardFailure(f"rank {exc.error_index} died (exit code {exc.exit_code}) in the middle of {job!r}; "
-                           "the other ranks were stopped") from None
+        raise ShardFailure(t("rank {rank} died (exit code {code}) in the middle of {job}; the other ranks were stopped",
+                             rank=exc.error_index, code=exc.exit_code, job=repr(job))) from None
     finally:
         for p in ctx.processes:  # nothing outlives the call, whatever happened
             if p.is_alive():

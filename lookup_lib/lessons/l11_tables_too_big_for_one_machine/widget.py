@@ -6,6 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from lookup_lib.lessons.kit.i18n import mark, t, t_marked
 from lookup_lib.lessons.kit.widget import FigureWidget
 from lookup_lib.lessons.l11_tables_too_big_for_one_machine.figures import RoutingFigure
 from lookup_lib.lessons.l11_tables_too_big_for_one_machine.plans import row_wise, traffic
@@ -28,6 +29,7 @@ class ShardExplorer(FigureWidget):
     SHARDS = (1, 4)  # the slider's range
     LAYOUTS = ("block", "cyclic")
     BATCHES = ("zipf", "uniform")
+    LABELS = {"block": mark("block"), "cyclic": mark("cyclic"), "zipf": mark("zipf"), "uniform": mark("uniform")}
 
     def __init__(self, num_rows: int = 40, dim: int = 16) -> None:
         self.num_rows, self.dim = num_rows, dim
@@ -42,11 +44,14 @@ class ShardExplorer(FigureWidget):
         self._figures: dict[int, RoutingFigure] = {}
         super().__init__(
             {
-                "shards": widgets.IntSlider(value=2, min=self.SHARDS[0], max=self.SHARDS[1], description="shards"),
-                "layout": widgets.Dropdown(options=list(self.LAYOUTS), value="block", description="layout"),
-                "batch": widgets.Dropdown(options=list(self.BATCHES), value="zipf", description="batch"),
+                "shards": widgets.IntSlider(value=2, min=self.SHARDS[0], max=self.SHARDS[1],
+                                            description=t("shards")),
+                "layout": widgets.Dropdown(options=[(t_marked(self.LABELS[v]), v) for v in self.LAYOUTS],
+                                           value="block", description=t("layout")),
+                "batch": widgets.Dropdown(options=[(t_marked(self.LABELS[v]), v) for v in self.BATCHES],
+                                          value="zipf", description=t("batch")),
             },
-            caption="Hot rows (small ids, under Zipf) all live in shard 0 with blocks; cyclic spreads them.",
+            caption=t("Hot rows (small ids, under Zipf) all live in shard 0 with blocks; cyclic spreads them."),
         )
 
     def draw(self, shards: int, layout: str, batch: str) -> Figure:

@@ -4,10 +4,23 @@
 negative sampling), ``baselines`` (PPMI-SVD and gensim's Word2Vec), ``evaluate`` (WordSim353, SimLex-999,
 word groups, bootstrap, analogies), ``classify`` (a verse classifier over ``from_pretrained`` vectors),
 ``shipped`` (the vectors and evaluation made by ``tools/train_real_vectors.py``, the learning curve and the
-classifier table), ``window`` (the window experiment), ``figures``, ``exercises``.
+classifier table), ``window`` (the window experiment), ``figures``, ``exercises``; ``chinese`` and
+``chinese_figures`` (the last section: character vectors from 唐诗三百首, Debian's ``fortunes-zh``).
 """
 
 from lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec import SkipGram, noise_distribution
+from lookup_lib.lessons.l12_meaning_from_real_text.chinese import (
+    CHARACTER_GROUPS,
+    CHARACTER_PROBES,
+    character_hits,
+    group_scores,
+    load_tang_poems,
+    load_tang_result,
+    ppmi_characters,
+    probe_neighbours,
+    tang_corpus,
+)
+from lookup_lib.lessons.l12_meaning_from_real_text.chinese_figures import plot_character_groups
 from lookup_lib.lessons.l12_meaning_from_real_text.classify import (
     DIVISIONS,
     MODES,
@@ -39,6 +52,8 @@ from lookup_lib.lessons.l12_meaning_from_real_text.text import flatten, kjv_corp
 from lookup_lib.lessons.l12_meaning_from_real_text.window import together, verse_mates, window_experiment
 
 __all__ = [
+    "CHARACTER_GROUPS", "CHARACTER_PROBES", "character_hits", "group_scores", "load_tang_poems", "load_tang_result",
+    "plot_character_groups", "ppmi_characters", "probe_neighbours", "tang_corpus",
     "DIVISIONS", "MODES", "PROBES", "WORD_GROUPS", "SkipGram", "analogy_accuracy", "curve_summary",
     "encode_verses", "flatten", "group_agreement", "keep_probability", "kjv_corpus", "load_analogies",
     "load_classifier", "load_evaluation", "load_learning_curve", "load_similarity_pairs", "load_vectors",
