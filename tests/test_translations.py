@@ -75,7 +75,9 @@ class _BlankStrings(ast.NodeTransformer):
         return ast.copy_location(ast.Constant(value=""), node) if isinstance(node.value, str) else node
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:  # an f-string: keep its expressions
-        values = [v for v in node.values if isinstance(v, ast.FormattedValue)]  # kept whole, format spec too
+        # kept whole, format spec too; sorted, because a translation may put them in another order
+        # ("{title} by {author}" -> "{author}的《{title}》"): the same expressions, shown differently
+        values = sorted((v for v in node.values if isinstance(v, ast.FormattedValue)), key=ast.dump)
         return ast.copy_location(ast.JoinedStr(values=values), node)
 
 
@@ -113,6 +115,7 @@ def test_same_code_tells_code_changes_from_string_changes():
     assert same_code('print(f"{n:,} words")', 'print(f"{n:,} 个词")') == []
     assert same_code('print("row", 3)', 'print("row", 4)') == ["'3' became '4'"]
     assert same_code('print(f"{n:,} words")', 'print(f"{m:,} words")')
+    assert same_code('f"{a} of {b}"', 'f"{b} 中的 {a}"') == []  # reordered for the language, same expressions
     assert same_code('print(f"{n:,} words")', 'print(f"{n:.2f} words")')
     assert same_code("%xmode Minimal\nx = 1", "%xmode Context\nx = 1") == ["'Minimal' became 'Context'"]
     assert same_code('x = "a"', 'x = "a"; y = 1')
@@ -250,3 +253,29 @@ def test_building_twice_gives_the_same_notebook():
     english = ENGLISH[0]
     a, b = translate.build(english), translate.build(english)
     assert copy.deepcopy(a.notebook) == b.notebook
+
+
+def test_scaffolding_a_stale_entry_keeps_its_chinese_and_flags_it_until_revised(tmp_path, monkeypatch):
+    english = ENGLISH[0]
+    copy_of_translation = tmp_path / f"{english.stem}.toml"
+    copy_of_translation.write_text(translate.translation_path(english).read_text(encoding="utf-8"), encoding="utf-8")
+    nb = load(english)
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+    cell["source"] = translate.source(cell) + "\nOne more English sentence."
+    changed = tmp_path / english.name
+    changed.write_text(json.dumps(nb), encoding="utf-8")
+    monkeypatch.setattr(translate, "translation_path", lambda p: copy_of_translation)
+    old_zh = translate.Translation.read(copy_of_translation).cells[cell["id"]]["zh"]
+    translate.scaffold(changed)
+    entry = translate.Translation.read(copy_of_translation).cells[cell["id"]]
+    assert entry["zh"] == old_zh and entry["revise"] is True and entry["sha"] == translate.sha(cell["source"])
+    assert any("revise the Chinese" in p and cell["id"] in p for p in translate.build(changed).problems)
+
+
+def test_readme_zh_lists_every_chinese_lesson_and_its_links_resolve():
+    text = (ROOT / "README.zh.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)#]+)\)", text)
+    assert [p for p in links if not p.startswith("http") and not (ROOT / p).exists()] == []
+    for english in ENGLISH:
+        assert f"(notebooks/zh/{english.name})" in text, english.name
+    assert "(README.zh.md)" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -250,6 +250,13 @@ def _code_cell(cell_id: str, source: str) -> dict[str, Any]:
     }
 
 
+def _code_lines(source: str) -> list[str]:
+    """A cell's lines without its comment lines (nbgrader's ``###`` markers kept): the Chinese edition
+    translates the hidden test cell's comment, and stamping keeps it."""
+    return [line for line in source.split("\n") if not (line.lstrip().startswith("#") and
+                                                         not line.lstrip().startswith("###"))]
+
+
 def stamp_notebook(teacher: dict[str, Any], name: str = "notebook") -> dict[str, Any]:
     """The teacher notebook with nbgrader metadata on every solution and check cell; the input is not changed.
 
@@ -288,7 +295,8 @@ def stamp_notebook(teacher: dict[str, Any], name: str = "notebook") -> dict[str,
             if following is None or following.get("id") != hidden_id:
                 following = _code_cell(hidden_id, text)
                 cells.insert(number + 1, following)
-            following["source"] = _lines(text)
+            if _code_lines(_text(following.get("source", ""))) != _code_lines(text):  # a translated comment stays
+                following["source"] = _lines(text)
             following.setdefault("metadata", {})["nbgrader"] = nbgrader_cell(test, points=FUNCTION_POINTS)
         else:
             raise SolutionMarkerError(
@@ -407,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for teacher_dir in teacher_dirs:
         student_dir = args.student_dir or teacher_dir / "student"
-        where = "" if teacher_dir == TEACHER_DIR else f"{teacher_dir.name}/"
+        where = "zh/" if teacher_dir == ZH_DIR and not args.teacher_dir else ""
         try:
             if args.check:
                 stale = stamp_files(teacher_dir)

@@ -18,9 +18,11 @@ holds what is said differently in Chinese, by cell id:
   Chinese, deletes it; the diff in version control shows the English change next to the Chinese to revise.
 - a code cell: replacements of single tokens, a comment (``# ...``) or a string literal (``"..."``,
   ``f"..."``), each ``en`` the token exactly as the English cell has it and ``zh`` the token to put in its
-  place. The code itself is never written twice: the Chinese cell is the English one with those tokens
-  replaced, so a code change reaches the Chinese edition by construction, and a changed comment or string
-  no longer matches its replacement, which ``--check`` reports (and the new text as untranslated).
+  place. ``--scaffold`` proposes a new cell's comments and English-looking strings; a string that is data,
+  not display, has its proposal deleted, and in a translated cell only new comments are proposed. The code
+  itself is never written twice: the Chinese cell is the English one with those tokens replaced, so a code
+  change reaches the Chinese edition by construction, and a changed comment or string no longer matches its
+  replacement, which ``--check`` reports (and the new text as untranslated).
   ``[[replace]]`` at the top of a file applies in every cell of that lesson; ``common.toml`` holds the
   replacements shared by every lesson (the first cell, written by ``tools/first_cell.py``).
 
@@ -210,6 +212,9 @@ def build(english_path: Path, common: Translation | None = None) -> Built:
             cell["source"] = zh
         elif cell["cell_type"] == "code":
             own = {**cell_replacements(common.cells.get(cell_id)), **cell_replacements(entry)}
+            for key in [k for k, v in own.items() if not v.strip()]:
+                problems.append(f"{where}: replacement not translated yet (zh = ''): {key!r}")
+                del own[key]  # an empty zh never removes a token
             merged = {**common.replace, **tr.replace, **own}
             new, used = replace_tokens(text, merged)
             for key in own:
@@ -346,10 +351,13 @@ def scaffold(english_path: Path) -> Path:
         elif cell["cell_type"] == "code":
             known = {**common.replace, **cell_replacements(common.cells.get(cell_id)), **tr.replace,
                      **cell_replacements(entry)}
+            # Strings are proposed for a cell not yet translated; in a translated cell a string without a
+            # replacement was left as it is on purpose (data, not display), and only a new comment is added.
+            strings = entry is None
             new = [{"en": tok.text, "zh": ""} for tok in tokens(text)
                    if tok.text not in known
                    and ((tok.kind == "comment" and translatable_comment(tok.text))
-                        or (tok.kind == "string" and display_string(tok.text)))]
+                        or (strings and tok.kind == "string" and display_string(tok.text)))]
             seen: set[str] = set()
             new = [r for r in new if not (r["en"] in seen or seen.add(r["en"]))]
             if new:

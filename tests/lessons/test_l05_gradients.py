@@ -308,7 +308,7 @@ def test_the_figures_widget_and_sparse_steps_speak_chinese_and_english_stays_as_
     monkeypatch.setenv("LOOKUP_LIB_LANGUAGE", "zh")
     fig = plot_scatter_add(INDICES, GRAD_OUT, grad, scale_grad_by_freq=True, padding_idx=0)
     assert fig.axes[0].get_title() == "dL/dout：每个位置 s 一行"
-    assert fig.axes[1].get_title() == "dL/dW：分散累加，÷ 次数"
+    assert fig.axes[1].get_title() == "dL/dW：散射累加，÷ 次数"
     texts = {t.get_text() for t in fig.axes[1].texts}
     assert {"第 0 行  填充：0", "第 2 行  （未使用）", "第 1 行  ← s=0+2+4  ÷3"} <= texts
     rows = row_gradients(parse_indices(BATCH, VOCAB), np.ones((8, 4)), len(VOCAB), padding_idx=0)
