@@ -124,8 +124,11 @@ def test_same_code_tells_code_changes_from_string_changes():
 @pytest.mark.parametrize("english", ENGLISH, ids=ids)
 def test_the_zh_lesson_has_the_english_code(english):
     zh = translate.ZH_DIR / english.name
-    en_cells, zh_cells = load(english)["cells"], load(zh)["cells"]
+    en_nb, zh_nb = load(english), load(zh)
+    en_cells, zh_cells = en_nb["cells"], zh_nb["cells"]
     assert [(c.get("id"), c["cell_type"]) for c in en_cells] == [(c.get("id"), c["cell_type"]) for c in zh_cells]
+    # its widgets' stored state (their static pictures outside Jupyter) came from its own execution
+    assert ("widgets" in zh_nb["metadata"]) == ("widgets" in en_nb["metadata"]), "execute the zh lesson again"
     for a, b in zip(en_cells, zh_cells, strict=True):
         if a["cell_type"] == "code":
             assert same_code(translate.source(a), translate.source(b)) == [], a.get("id")

@@ -250,6 +250,7 @@ def write(built: Built, target: Path) -> bool:
         previous = {c.get("id"): c for c in stored["cells"]}
     else:
         previous = {}
+    cleared = False
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
@@ -258,7 +259,12 @@ def write(built: Built, target: Path) -> bool:
             cell["outputs"], cell["execution_count"] = old.get("outputs", []), old.get("execution_count")
         else:
             cell["outputs"], cell["execution_count"] = [], None
-    nb["metadata"].pop("widgets", None)  # the English widget state shows English labels: execution stores its own
+            cleared = True
+    # The English widget state shows English labels: the Chinese notebook keeps the state its own execution
+    # stored while every code output is kept, and has none once one is cleared (execution stores it again).
+    nb["metadata"].pop("widgets", None)
+    if not cleared and target.exists() and "widgets" in stored["metadata"]:
+        nb["metadata"]["widgets"] = stored["metadata"]["widgets"]
     for cell in nb["cells"]:
         cell["source"] = lines(source(cell))
     target.parent.mkdir(parents=True, exist_ok=True)

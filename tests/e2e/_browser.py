@@ -8,7 +8,8 @@ from tests.e2e.conftest import Server
 
 
 def open_and_run_all(page, server: Server, notebook: str, timeout_s: float = 180) -> None:
-    """Open a lesson, wait for its kernel, click Run ▸ Run All Cells, wait until every cell ran."""
+    """Open a lesson on a fresh kernel, wait for it, click Run ▸ Run All Cells, wait until every cell ran."""
+    server.shut_down_sessions()
     page.goto(server.url(notebook))
     panel = page.locator(".jp-NotebookPanel:visible")  # the lesson's tab, not one restored from an earlier test
     panel.locator(".jp-Cell").first.wait_for(timeout=60_000)

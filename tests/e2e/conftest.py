@@ -48,6 +48,16 @@ class Server:
         with urllib.request.urlopen(f"{self.base}/api/kernels?token={self.token}", timeout=5) as r:
             return json.load(r)
 
+    def shut_down_sessions(self) -> None:
+        """End every notebook session and its kernel, so the next lesson opened starts on a fresh kernel
+        (a lesson opened again would otherwise reuse its old kernel, whose prompts do not restart at [1])."""
+        with urllib.request.urlopen(f"{self.base}/api/sessions?token={self.token}", timeout=5) as r:
+            sessions = json.load(r)
+        for session in sessions:
+            request = urllib.request.Request(f"{self.base}/api/sessions/{session['id']}?token={self.token}",
+                                             method="DELETE")
+            urllib.request.urlopen(request, timeout=10).close()
+
 
 def _free_port() -> int:
     with socket.socket() as s:

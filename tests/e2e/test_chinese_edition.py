@@ -39,10 +39,8 @@ def test_a_chinese_lesson_runs_in_jupyterlab_and_shows_its_chinese_figure(lab, p
     assert CJK.search(heading), heading
     image = panel.locator(".jp-OutputArea-output .widget-image").first
     image.wait_for(timeout=30_000)
-    caption = panel.locator(".jp-OutputArea-output .widget-html").first.inner_text()
     image.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "zh-01-lab.png"))
-    assert CJK.search(caption), caption
     live = bytes(page.evaluate(
         "async (img) => Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()))",
         image.element_handle()))
