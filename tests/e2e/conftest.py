@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,8 +46,14 @@ class Server:
         return f"{self.base}/notebooks/{notebook}?token={self.token}"
 
     def kernels(self) -> list[dict]:
-        with urllib.request.urlopen(f"{self.base}/api/kernels?token={self.token}", timeout=5) as r:
-            return json.load(r)
+        """The running kernels; [] while the server cannot list them (a 5xx while one starts or stops)."""
+        try:
+            with urllib.request.urlopen(f"{self.base}/api/kernels?token={self.token}", timeout=5) as r:
+                return json.load(r)
+        except urllib.error.HTTPError as err:
+            if err.code >= 500:
+                return []
+            raise
 
     def shut_down_sessions(self) -> None:
         """End every notebook session and its kernel, so the next lesson opened starts on a fresh kernel
@@ -57,6 +64,9 @@ class Server:
             request = urllib.request.Request(f"{self.base}/api/sessions/{session['id']}?token={self.token}",
                                              method="DELETE")
             urllib.request.urlopen(request, timeout=10).close()
+        deadline = time.monotonic() + 20
+        while sessions and self.kernels() and time.monotonic() < deadline:  # until the old kernels are gone
+            time.sleep(0.25)
 
 
 def _free_port() -> int:
