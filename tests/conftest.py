@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -177,3 +178,13 @@ def hot_row_cases(draw: st.DrawFn) -> LookupCase:
         padding_idx=draw(padding_idxs(num_embeddings)),
         seed=seed,
     )
+
+
+@pytest.fixture
+def one_thread():
+    """Torch on one thread for the test: the lessons and tools train tiny tensors on one thread, and two would
+    wait for each other on a busy 2-core machine (and on one thread the numbers are the lessons')."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -61,15 +61,6 @@ from lookup_lib.lessons.l08_embeddings_capture_meaning.word2vec import (
 from tools import make_corpus
 
 
-@pytest.fixture
-def one_thread():
-    """Tiny tensors train faster on one thread than on two that wait for each other on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 # -- the corpus -------------------------------------------------------------------------------------
 def test_shipped_corpus_is_what_the_generator_writes():
     shipped = make_corpus.OUT.read_text(encoding="utf-8")

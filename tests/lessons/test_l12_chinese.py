@@ -37,12 +37,6 @@ needs_fortunes = pytest.mark.skipif(not chinese.TANG300.is_file(),
                                     reason="Debian's fortunes-zh is not installed (.ci/run installs it)")
 
 
-@pytest.fixture
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 # -- the loader ------------------------------------------------------------------------------------------------

@@ -34,13 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "12_meaning_from_real_text.ipynb"
 
 
-@pytest.fixture
-def one_thread():
-    """The lesson and the tools train on one thread; two would wait for each other on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def test_every_tenth_verse_is_held_out_and_the_vocabulary_comes_from_the_rest():

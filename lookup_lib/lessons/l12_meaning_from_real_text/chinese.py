@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from lookup_lib.lessons.kit.vocab import Vocab, build_vocab
-from lookup_lib.lessons.l12_meaning_from_real_text.evaluate import neighbours
+from lookup_lib.lessons.l12_meaning_from_real_text.evaluate import group_hits, neighbours
 from lookup_lib.lessons.l12_meaning_from_real_text.sgns import SgnsResult, train_sgns
 from lookup_lib.lessons.l12_meaning_from_real_text.text import flatten
 from lookup_lib.lessons.l12_meaning_from_real_text.window import ppmi_vectors
@@ -186,17 +186,7 @@ def character_hits(vectors: np.ndarray, vocab: Vocab, groups: dict[str, list[str
     The characters in the order of ``groups``; the mean is the lesson's
     :func:`~.evaluate.group_agreement` (a test checks it), kept per character so the bootstrap can resample them.
     """
-    chars = [c for members in groups.values() for c in members if c in vocab]
-    label = {c: name for name, members in groups.items() for c in members}
-    v = np.asarray(vectors, dtype=np.float64)[[vocab.index(c) for c in chars]]
-    v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-    sims = v @ v.T
-    np.fill_diagonal(sims, -np.inf)
-    hits = np.empty(len(chars))
-    for i, c in enumerate(chars):
-        order = np.lexsort((np.arange(len(chars)), -sims[i]))[:k]
-        hits[i] = sum(label[chars[j]] == label[c] for j in order) / k
-    return hits
+    return group_hits(vectors, vocab, groups, k) / k
 
 
 def group_ceiling(groups: dict[str, list[str]] = CHARACTER_GROUPS, k: int = 5) -> float:

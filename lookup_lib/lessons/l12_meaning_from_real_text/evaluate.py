@@ -18,7 +18,7 @@ from lookup_lib.lessons.kit.vocab import Vocab
 
 __all__ = [
     "PROBES", "WORD_GROUPS", "SimilarityPairs", "analogy_accuracy", "bootstrap_difference",
-    "group_agreement", "load_analogies", "load_similarity_pairs", "neighbours", "pair_cosines",
+    "group_agreement", "group_hits", "load_analogies", "load_similarity_pairs", "neighbours", "pair_cosines",
     "random_tables", "spearman",
 ]
 
@@ -168,20 +168,27 @@ def neighbours(vectors: np.ndarray, vocab: Vocab, word: str, k: int = 5) -> list
     return [vocab.words[i] for i in order]
 
 
-def group_agreement(vectors: np.ndarray, vocab: Vocab, groups: dict[str, list[str]] = WORD_GROUPS,
-                    k: int = 5) -> float:
-    """Among the grouped words only, the fraction of each word's ``k`` nearest that share its group."""
+def group_hits(vectors: np.ndarray, vocab: Vocab, groups: dict[str, list[str]], k: int = 5) -> np.ndarray:
+    """Per grouped word (in the order of ``groups``, those ``vocab`` knows), how many of its ``k`` nearest grouped
+    words share its group: an int array (N,). Ties go to the earlier word."""
     words = [w for members in groups.values() for w in members if w in vocab]
     label = {w: name for name, members in groups.items() for w in members}
     v = np.asarray(vectors, dtype=np.float64)[[vocab.index(w) for w in words]]
     v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
     sims = v @ v.T
     np.fill_diagonal(sims, -np.inf)
-    hits = 0
+    hits = np.empty(len(words), dtype=np.int64)
     for i, w in enumerate(words):
         order = np.lexsort((np.arange(len(words)), -sims[i]))[:k]
-        hits += sum(label[words[j]] == label[w] for j in order)
-    return hits / (k * len(words))
+        hits[i] = sum(label[words[j]] == label[w] for j in order)
+    return hits
+
+
+def group_agreement(vectors: np.ndarray, vocab: Vocab, groups: dict[str, list[str]] = WORD_GROUPS,
+                    k: int = 5) -> float:
+    """Among the grouped words only, the fraction of each word's ``k`` nearest that share its group."""
+    hits = group_hits(vectors, vocab, groups, k)
+    return int(hits.sum()) / (k * len(hits))
 
 
 def load_analogies(vocab: Vocab) -> tuple[np.ndarray, dict[str, int]]:
