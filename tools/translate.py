@@ -19,7 +19,8 @@ holds what is said differently in Chinese, by cell id:
 - a code cell: replacements of single tokens, a comment (``# ...``) or a string literal (``"..."``,
   ``f"..."``), each ``en`` the token exactly as the English cell has it and ``zh`` the token to put in its
   place. ``--scaffold`` proposes a new cell's comments and English-looking strings; a string that is data,
-  not display, has its proposal deleted, and in a translated cell only new comments are proposed. The code
+  not display, has its proposal deleted, and in a cell the Chinese notebook already has only new comments are
+  proposed. The code
   itself is never written twice: the Chinese cell is the English one with those tokens replaced, so a code
   change reaches the Chinese edition by construction, and a changed comment or string no longer matches its
   replacement, which ``--check`` reports (and the new text as untranslated).
@@ -268,7 +269,8 @@ def write(built: Built, target: Path) -> bool:
     for cell in nb["cells"]:
         cell["source"] = lines(source(cell))
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"  # as nbformat writes it
+    target.write_text(text, encoding="utf-8")
     return True
 
 
@@ -346,6 +348,9 @@ def scaffold(english_path: Path) -> Path:
     tr = Translation.read(translation_path(english_path))
     english = json.loads(english_path.read_text(encoding="utf-8"))
     common = read_common()
+    built = ZH_DIR / english_path.name
+    built_ids = {c.get("id") for c in json.loads(built.read_text(encoding="utf-8"))["cells"]} if built.exists() \
+        else set()
     for cell in english["cells"]:
         cell_id, text = cell.get("id"), source(cell)
         entry = tr.cells.get(cell_id)
@@ -357,9 +362,10 @@ def scaffold(english_path: Path) -> Path:
         elif cell["cell_type"] == "code":
             known = {**common.replace, **cell_replacements(common.cells.get(cell_id)), **tr.replace,
                      **cell_replacements(entry)}
-            # Strings are proposed for a cell not yet translated; in a translated cell a string without a
-            # replacement was left as it is on purpose (data, not display), and only a new comment is added.
-            strings = entry is None
+            # Strings are proposed for a cell the Chinese notebook does not have yet; in a cell already built a
+            # string without a replacement was left as it is on purpose (data, not display): only a new comment
+            # is proposed there.
+            strings = cell_id not in built_ids
             new = [{"en": tok.text, "zh": ""} for tok in tokens(text)
                    if tok.text not in known
                    and ((tok.kind == "comment" and translatable_comment(tok.text))
