@@ -21,6 +21,8 @@ import pytest
 
 # Files of independent cases (no shared fixture beyond tmp_path): each case is its own unit of work.
 SPLIT = ("tests/test_student_notebooks_run.py",)
+# The Chinese lessons (notebooks/zh/, collected last) are not moved up: lesson 11's two editions must not run
+# at the same time, or their 2 + 4 gloo ranks each oversubscribe the 2 cores and a rank times out (seen once).
 # The longest pieces of work, started first (measured with `pytest --durations`): the nbgrader round trip
 # (one module fixture, ~2.5 min), the student notebooks (10-60 s each), the browser tests, the slowest lessons.
 FIRST = (
@@ -29,13 +31,9 @@ FIRST = (
     "tests/e2e/test_widgets_in_browser.py",
     "tests/lessons/test_l12_meaning_from_real_text.py",
     "notebooks/12_",
-    "notebooks/zh/12_",
     "notebooks/11_",
-    "notebooks/zh/11_",
     "notebooks/10_",
-    "notebooks/zh/10_",
     "notebooks/09_",
-    "notebooks/zh/09_",
     "tests/e2e/",
 )
 
