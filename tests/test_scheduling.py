@@ -1,5 +1,7 @@
 """tests/scheduling.py: which tests travel together between xdist workers, and which start first."""
 
+from pathlib import Path
+
 from tests import scheduling
 
 
@@ -33,3 +35,13 @@ def test_every_file_named_in_the_plan_exists():
     files = [p.relative_to(root).as_posix() for top in ("tests", "notebooks") for p in (root / top).rglob("*")]
     for prefix in scheduling.FIRST:
         assert any(f.startswith(prefix) for f in files), prefix
+
+
+def test_the_two_editions_of_lesson_11_are_one_unit_of_work():
+    en = "notebooks/11_tables_too_big_for_one_machine.ipynb::Cell 3"
+    zh = "notebooks/zh/11_tables_too_big_for_one_machine.ipynb::Cell 3"
+    assert scheduling.scope_of(en) == scheduling.scope_of(zh)
+    assert scheduling.scope_of("notebooks/12_meaning_from_real_text.ipynb::Cell 3") != scheduling.scope_of(
+        "notebooks/zh/12_meaning_from_real_text.ipynb::Cell 3")
+    for path in scheduling.TOGETHER:
+        assert (Path(scheduling.__file__).resolve().parents[1] / path).is_file(), path
