@@ -44,15 +44,15 @@ import argparse
 import copy
 import difflib
 import hashlib
-import io
 import json
 import re
 import sys
-import tokenize
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from lookup_lib.lessons.kit.i18n import replace_tokens, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 EN_DIR = ROOT / "notebooks"
@@ -84,32 +84,7 @@ def lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-# --- tokens -------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # "comment" or "string"
-    text: str
-    start: int  # offsets in the cell's source
-    end: int
-
-
-def tokens(code: str) -> list[Token]:
-    """The comments and string literals of a code cell, with their offsets (IPython magics are fine)."""
-    starts = [0]
-    for line in lines(code):
-        starts.append(starts[-1] + len(line))
-    found: list[Token] = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
-            if tok.type in (tokenize.COMMENT, tokenize.STRING):
-                a = starts[tok.start[0] - 1] + tok.start[1]
-                b = starts[tok.end[0] - 1] + tok.end[1]
-                found.append(Token("comment" if tok.type == tokenize.COMMENT else "string", tok.string, a, b))
-    except (tokenize.TokenError, IndentationError, SyntaxError):  # a cell that does not tokenize: no replacements
-        return []
-    return found
-
+# --- tokens: the comments and string literals of a cell (kit.i18n's, which also translates model solutions) -
 
 def translatable_comment(text: str) -> bool:
     return not DIRECTIVE.match(text) and bool(ENGLISH_WORDS.search(text)) and not CJK.search(text)
@@ -118,19 +93,6 @@ def translatable_comment(text: str) -> bool:
 def display_string(text: str) -> bool:
     """A string literal that reads as English words (a candidate display string for the scaffold)."""
     return bool(ENGLISH_WORDS.search(text)) and not CJK.search(text)
-
-
-def replace_tokens(code: str, replacements: dict[str, str]) -> tuple[str, set[str]]:
-    """``code`` with every comment or string token found in ``replacements`` replaced; and the keys used."""
-    out, used, at = [], set(), 0
-    for tok in tokens(code):
-        if tok.text in replacements:
-            out.append(code[at:tok.start])
-            out.append(replacements[tok.text])
-            at = tok.end
-            used.add(tok.text)
-    out.append(code[at:])
-    return "".join(out), used
 
 
 # --- translation files --------------------------------------------------------------------------------------

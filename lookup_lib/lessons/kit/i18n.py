@@ -42,6 +42,7 @@ import string
 import tokenize
 import tomllib
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "LANGUAGE_ENV", "catalogue", "comment_catalogue", "language", "mark", "prepare_figures",
@@ -115,24 +116,56 @@ def read_comments(path: Path) -> list[dict[str, str]]:
     return list(_load(path).get("comment", []))
 
 
+def _merged(section: str) -> dict[str, str]:
+    """English → Chinese from one section (``msg`` or ``comment``) of every catalogue file; the first wins."""
+    merged: dict[str, str] = {}
+    for path in catalogue_files():
+        for entry in _load(path).get(section, []):
+            merged.setdefault(entry["en"], entry["zh"])
+    return merged
+
+
 @functools.cache
 def catalogue() -> dict[str, str]:
     """English text → Chinese text, from every catalogue file (read once per process)."""
-    merged: dict[str, str] = {}
-    for path in catalogue_files():
-        for entry in read_catalogue(path):
-            merged.setdefault(entry["en"], entry["zh"])
-    return merged
+    return _merged("msg")
 
 
 @functools.cache
 def comment_catalogue() -> dict[str, str]:
     """English comment token → Chinese comment, from every catalogue file's ``[[comment]]`` entries."""
-    merged: dict[str, str] = {}
-    for path in catalogue_files():
-        for entry in read_comments(path):
-            merged.setdefault(entry["en"], entry["zh"])
-    return merged
+    return _merged("comment")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A comment or a string literal of a piece of code, with its character offsets in it."""
+
+    kind: str  # "comment" or "string"
+    text: str
+    start: int
+    end: int
+
+
+def tokens(code: str) -> list[Token]:
+    """The comments and string literals of ``code`` (IPython magics are fine); none if it does not tokenize.
+
+    >>> [(t.kind, t.text, t.start) for t in tokens("x = 1  # one\\ns = '# not a comment'\\n")]
+    [('comment', '# one', 7), ('string', "'# not a comment'", 17)]
+    """
+    starts = [0]  # where each line starts, the lines split as tokenize splits them
+    for line in iter(io.StringIO(code).readline, ""):
+        starts.append(starts[-1] + len(line))
+    found = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            if tok.type in (tokenize.COMMENT, tokenize.STRING):
+                (row, col), (end_row, end_col) = tok.start, tok.end
+                found.append(Token("comment" if tok.type == tokenize.COMMENT else "string", tok.string,
+                                   starts[row - 1] + col, starts[end_row - 1] + end_col))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return []
+    return found
 
 
 def comment_tokens(code: str) -> list[tuple[int, int, str]]:
@@ -141,18 +174,22 @@ def comment_tokens(code: str) -> list[tuple[int, int, str]]:
     >>> comment_tokens("x = 1  # one\\ns = '# not a comment'\\n")
     [(7, 12, '# one')]
     """
-    starts = [0]  # where each line starts, the lines split as tokenize splits them
-    for line in iter(io.StringIO(code).readline, ""):
-        starts.append(starts[-1] + len(line))
-    found = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
-            if tok.type == tokenize.COMMENT:
-                (row, col), (end_row, end_col) = tok.start, tok.end
-                found.append((starts[row - 1] + col, starts[end_row - 1] + end_col, tok.string))
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return []
-    return found
+    return [(t.start, t.end, t.text) for t in tokens(code) if t.kind == "comment"]
+
+
+def replace_tokens(code: str, replacements: dict[str, str]) -> tuple[str, set[str]]:
+    """``code`` with every comment or string token found in ``replacements`` replaced; and the keys used.
+
+    Only whole tokens change: a string that looks like a comment, or code, never does.
+    """
+    out, used, at = [], set(), 0
+    for tok in tokens(code):
+        if tok.text in replacements:
+            out += [code[at:tok.start], replacements[tok.text]]
+            at = tok.end
+            used.add(tok.text)
+    out.append(code[at:])
+    return "".join(out), used
 
 
 def translate_comments(code: str, table: dict[str, str] | None = None) -> str:
@@ -165,14 +202,7 @@ def translate_comments(code: str, table: dict[str, str] | None = None) -> str:
     """
     if language() != "zh":
         return code
-    table = comment_catalogue() if table is None else table
-    out, at = [], 0
-    for start, end, text in comment_tokens(code):
-        if text in table:
-            out += [code[at:start], table[text]]
-            at = end
-    out.append(code[at:])
-    return "".join(out)
+    return replace_tokens(code, comment_catalogue() if table is None else table)[0]  # keys are comments
 
 
 def fields(text: str) -> list[str]:
